@@ -1,0 +1,5 @@
+"""``python -m sc2d`` runs the command line."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,304 @@
+"""The core data model: estimates, curves, tables and result objects.
+
+- :class:`Estimate`: one reported number with its standard error, unit and
+  provenance (method, criterion, fit window). A NaN stderr means "not
+  estimable", never zero.
+- :class:`Curve`: one sweep exactly as recorded, with the values held fixed
+  during it (field, gate, temperature) as metadata.
+- :class:`Table`: a raw table with canonical SI columns and the provenance of
+  each (file, original column name and unit).
+- :class:`Result`: base of the frozen result objects that analyses return;
+  ``to_dict()`` gives JSON-ready keys that carry their unit in the name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "CANONICAL_COLUMNS",
+    "ColumnInfo",
+    "Curve",
+    "Estimate",
+    "Result",
+    "Table",
+    "to_jsonable",
+]
+
+#: Canonical SI column names and what they hold.
+CANONICAL_COLUMNS: dict[str, str] = {
+    "T_K": "temperature (K)",
+    "R_ohm": "longitudinal / sheet resistance (Ohm)",
+    "Rxy_ohm": "Hall resistance (Ohm)",
+    "B_T": "magnetic field mu0*H (T)",
+    "theta_deg": "field angle from the film plane (deg)",
+    "I_A": "current (A)",
+    "V_V": "voltage (V)",
+    "Vg_V": "gate voltage (V)",
+    "t_s": "time (s)",
+    "rho_ohm_m": "resistivity (Ohm m)",
+}
+
+
+def _clean_float(x: Any) -> float | None:
+    """A JSON-safe float: NaN and inf become None."""
+    if x is None:
+        return None
+    xf = float(x)
+    return xf if math.isfinite(xf) else None
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A reported number with its uncertainty and provenance.
+
+    Parameters
+    ----------
+    value : float
+        Best estimate, in ``unit``. NaN when the data give no answer (then
+        ``flag`` says why).
+    stderr : float
+        One-sigma standard error in ``unit``; NaN when not estimable.
+    unit : str
+        Unit of ``value`` and ``stderr`` (``"K"``, ``"T"``, ``"cm^-2"``...).
+    method : str
+        How it was obtained (criterion, model), e.g. ``"50% of R(0.40 K)"``.
+    window : tuple of float, optional
+        The fit or search window (in the unit of the swept variable).
+    flag : str, optional
+        Non-empty when the estimate is unreliable or missing; says why.
+    """
+
+    value: float
+    stderr: float = math.nan
+    unit: str = ""
+    method: str = ""
+    window: tuple[float, float] | None = None
+    flag: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the value is finite and unflagged."""
+        return math.isfinite(self.value) and not self.flag
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "value": _clean_float(self.value),
+            "stderr": _clean_float(self.stderr),
+            "unit": self.unit,
+        }
+        if self.method:
+            d["method"] = self.method
+        if self.window is not None:
+            d["window"] = [_clean_float(w) for w in self.window]
+        if self.flag:
+            d["flag"] = self.flag
+        return d
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+    def __format__(self, spec: str) -> str:
+        spec = spec or ".4g"
+        if math.isfinite(self.stderr):
+            return f"{self.value:{spec}} ± {self.stderr:{spec}} {self.unit}".strip()
+        return f"{self.value:{spec}} {self.unit}".strip()
+
+    def scaled(self, factor: float, unit: str) -> Estimate:
+        """The same estimate expressed in another unit (value*factor)."""
+        return dataclasses.replace(
+            self, value=self.value * factor, stderr=self.stderr * abs(factor), unit=unit
+        )
+
+    @classmethod
+    def missing(cls, unit: str, reason: str, method: str = "") -> Estimate:
+        """A flagged non-answer: NaN value with the reason in ``flag``."""
+        return cls(math.nan, math.nan, unit, method, None, reason)
+
+
+def estimate_value(x: Any) -> float:
+    """The value of a JSON estimate, which is either a number or a dict."""
+    if isinstance(x, Mapping):
+        v = x.get("value")
+        return math.nan if v is None else float(v)
+    if isinstance(x, Estimate):
+        return x.value
+    return math.nan if x is None else float(x)
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Turn results, estimates, arrays and numpy scalars into JSON types."""
+    if hasattr(obj, "to_dict") and callable(obj.to_dict):
+        return to_jsonable(obj.to_dict())
+    if isinstance(obj, Mapping):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return [to_jsonable(v) for v in obj.tolist()]
+    if isinstance(obj, (bool, np.bool_)):
+        return bool(obj)
+    if isinstance(obj, (int, np.integer)):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        return _clean_float(obj)
+    return obj
+
+
+@dataclass(frozen=True)
+class Result:
+    """Base class of analysis results: frozen, with a JSON view.
+
+    Subclasses are frozen dataclasses whose field names already carry their
+    unit (``tc_K``, ``n_s_cm2``). ``to_dict`` converts nested estimates,
+    results and arrays; fields whose name starts with ``_`` are skipped.
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            if f.name.startswith("_") or not f.repr:
+                continue
+            out[f.name] = to_jsonable(getattr(self, f.name))
+        return out
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One sweep exactly as recorded.
+
+    Parameters
+    ----------
+    x, y : ndarray
+        The swept variable and the response, in SI, in recorded order
+        (never regridded). Arrays are made read-only.
+    x_name, y_name : str
+        Canonical column names (``"T_K"``, ``"R_ohm"``...).
+    fixed : dict
+        Values held fixed during the sweep, by canonical name
+        (``{"B_T": 0.01}``).
+    direction : str
+        ``"up"``, ``"down"`` or ``""`` (mixed / unknown).
+    source : str
+        File the curve came from.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    x_name: str = "x"
+    y_name: str = "y"
+    fixed: dict[str, float] = field(default_factory=dict)
+    direction: str = ""
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        x = np.array(self.x, dtype=float)
+        y = np.array(self.y, dtype=float)
+        if x.shape != y.shape or x.ndim != 1:
+            raise ValueError(
+                f"curve x and y must be 1-D of equal length, got {x.shape} and {y.shape}"
+            )
+        x.setflags(write=False)
+        y.setflags(write=False)
+        object.__setattr__(self, "x", x)
+        object.__setattr__(self, "y", y)
+
+    def __len__(self) -> int:
+        return int(self.x.size)
+
+    def finite(self) -> Curve:
+        """The curve without points where x or y is NaN/inf."""
+        m = np.isfinite(self.x) & np.isfinite(self.y)
+        if m.all():
+            return self
+        return dataclasses.replace(self, x=self.x[m], y=self.y[m])
+
+    def sorted(self) -> Curve:
+        """The curve sorted by x (stable)."""
+        i = np.argsort(self.x, kind="stable")
+        return dataclasses.replace(self, x=self.x[i], y=self.y[i])
+
+    def label(self) -> str:
+        """A short human label of the fixed values, e.g. ``B = 0.01 T``."""
+        parts = []
+        for k, v in self.fixed.items():
+            name, _, unit = k.partition("_")
+            parts.append(f"{name} = {v:.4g} {unit}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """Where a canonical column came from.
+
+    Parameters
+    ----------
+    original : str
+        The column name as written in the file.
+    unit : str
+        The unit as written (or as stated by the user).
+    scale : float
+        Factor that turned the file's values into SI.
+    """
+
+    original: str
+    unit: str
+    scale: float = 1.0
+
+
+@dataclass
+class Table:
+    """A raw table read from a file, with canonical SI columns.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Canonical SI columns (``T_K``, ``R_ohm``...) plus every other column
+        of the file, untouched, under its original name.
+    source : str
+        Path of the file.
+    format : str
+        Detected format (``"csv"``, ``"qd-dat"``, ``"qcodes"``, ``"netcdf"``).
+    columns : dict
+        Canonical name -> :class:`ColumnInfo`.
+    meta : dict
+        Header metadata the reader found (title, instrument, run id...).
+    """
+
+    data: Any
+    source: str = ""
+    format: str = ""
+    columns: dict[str, ColumnInfo] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def has(self, name: str) -> bool:
+        """True when the canonical column ``name`` is present."""
+        return name in self.columns and name in self.data.columns
+
+    def column(self, name: str) -> np.ndarray:
+        """The canonical column ``name`` as a float array (SI)."""
+        from .errors import FormatError
+
+        if not self.has(name):
+            known = ", ".join(sorted(self.columns)) or "none"
+            raise FormatError(
+                f"{self.source or 'table'} has no {CANONICAL_COLUMNS.get(name, name)} column "
+                f"({name}); recognised columns: {known}; name it with --x/--y/--by"
+            )
+        return self.data[name].to_numpy(dtype=float)
+
+    def describe_columns(self) -> list[dict[str, Any]]:
+        """Canonical columns with their original names, units and scales."""
+        return [
+            {"column": k, "original": v.original, "unit": v.unit, "scale_to_SI": v.scale}
+            for k, v in self.columns.items()
+        ]
