@@ -339,3 +339,74 @@ def klb_equation(
     term1 = 0.5 * (1 + g / (2 * s)) * _sp.psi(0.5 + (g / 2 - s + o) / x)
     term2 = 0.5 * (1 - g / (2 * s)) * _sp.psi(0.5 + (g / 2 + s + o) / x)
     return np.real(np.log(t / tc0) + term1 + term2 - _sp.psi(0.5))
+
+
+# --------------------------------------------------------------------------
+# Back gate: parallel-plate capacitance, effective permittivity, dome vertex
+# --------------------------------------------------------------------------
+#: Vacuum permittivity epsilon_0 (F/m).
+EPS0: float = _c.epsilon_0
+
+
+def gate_capacitance_per_area(dn_dv: ArrayLike) -> np.ndarray:
+    """Gate capacitance per area C/A = e dn_s/dV_G (F/m^2); dn_s/dV_G in m^-2 V^-1.
+
+    Valid for the differential capacitance; the integral C V_G only when
+    epsilon_r does not depend on the field (PHYSICS sheet §10).
+    """
+    return E * np.asarray(dn_dv, dtype=float)
+
+
+def effective_permittivity(c_per_area: ArrayLike, thickness: ArrayLike) -> np.ndarray:
+    """Effective relative permittivity eps_r = (C/A) d / eps0 of a parallel-plate gate.
+
+    ``c_per_area`` in F/m^2, ``thickness`` (gate dielectric, e.g. the KTaO3
+    substrate) in m. For d = 0.5 mm and C/A = 7.97 nF/cm^2, eps_r = 4500.
+    """
+    return np.asarray(c_per_area, dtype=float) * np.asarray(thickness, dtype=float) / EPS0
+
+
+def parallel_plate_density(v_g: ArrayLike, eps_r: ArrayLike, thickness: ArrayLike) -> np.ndarray:
+    """Induced sheet density Delta n_s = eps0 eps_r V_G / (e d) (m^-2), field-independent eps_r."""
+    d = np.asarray(thickness, float)
+    return EPS0 * np.asarray(eps_r, float) * np.asarray(v_g, float) / (E * d)
+
+
+def quadratic_vertex(c0: ArrayLike, c1: ArrayLike, c2: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Vertex of y = c0 + c1 x + c2 x^2: x* = -c1/(2 c2), y* = c0 - c1^2/(4 c2).
+
+    Used for the Tc(V_G) dome: V_peak and Tc,max (PHYSICS sheet §10).
+    """
+    c0 = np.asarray(c0, float)
+    c1 = np.asarray(c1, float)
+    c2 = np.asarray(c2, float)
+    return -c1 / (2 * c2), c0 - c1**2 / (4 * c2)
+
+
+__all__ += [
+    "EPS0",
+    "effective_permittivity",
+    "gate_capacitance_per_area",
+    "parallel_plate_density",
+    "quadratic_vertex",
+]
+
+
+# --------------------------------------------------------------------------
+# Spin-orbit scattering (KLB / WHH convention)
+# --------------------------------------------------------------------------
+def tau_so_from_gamma(gamma_so: ArrayLike) -> np.ndarray:
+    """Spin-orbit scattering time tau_so = 2 hbar/(3 Gamma_so) (s); Gamma_so in J.
+
+    The WHH / Klemm-Luther-Beasley convention used by :func:`klb_equation`
+    (Gamma_so = 2 hbar/(3 tau_so) = pi k_B Tc lambda_so); PHYSICS sheet §9.
+    """
+    return 2 * HBAR / (3 * np.asarray(gamma_so, dtype=float))
+
+
+def gamma_so_from_tau(tau_so: ArrayLike) -> np.ndarray:
+    """Spin-orbit pair-breaking energy Gamma_so = 2 hbar/(3 tau_so) (J); tau_so in s."""
+    return 2 * HBAR / (3 * np.asarray(tau_so, dtype=float))
+
+
+__all__ += ["gamma_so_from_tau", "tau_so_from_gamma"]
