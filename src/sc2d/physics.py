@@ -410,3 +410,30 @@ def gamma_so_from_tau(tau_so: ArrayLike) -> np.ndarray:
 
 
 __all__ += ["gamma_so_from_tau", "tau_so_from_gamma"]
+
+
+# --------------------------------------------------------------------------
+# BKT: Halperin-Nelson constant from the linearisation; BCG consistency
+# --------------------------------------------------------------------------
+def hn_b_from_linearized_slope(slope: ArrayLike, t_bkt: ArrayLike) -> np.ndarray:
+    """Halperin-Nelson b from the slope S of [d ln R/dT]^(-2/3) vs T.
+
+    [d ln R/dT]^(-2/3) = (2/b)^(2/3) T_BKT^(-1/3) (T - T_BKT), so
+    b = 2 S^(-3/2) T_BKT^(-1/2) (S in K^(-1/3), T_BKT in K; PHYSICS §7).
+    """
+    s = np.asarray(slope, dtype=float)
+    return 2.0 * s**-1.5 * np.asarray(t_bkt, dtype=float) ** -0.5
+
+
+def bcg_b(tc0: ArrayLike, t_bkt: ArrayLike, b_hn: float = 1.0) -> np.ndarray:
+    """Halperin-Nelson b expected from the BKT renormalisation, 2 sqrt(b_HN tau_c).
+
+    tau_c = (T_c0 - T_BKT)/T_BKT; b_HN of order 1 (Benfatto, Castellani,
+    Giamarchi, PRB 80, 214506 (2009); PHYSICS §7). A fitted b far above it
+    signals an inhomogeneity-broadened transition.
+    """
+    tb = np.asarray(t_bkt, dtype=float)
+    return 2.0 * np.sqrt(b_hn * (np.asarray(tc0, dtype=float) - tb) / tb)
+
+
+__all__ += ["bcg_b", "hn_b_from_linearized_slope"]
