@@ -1,0 +1,1143 @@
+"""The superconducting transition in R(T): normal-state reference, Tc criteria,
+onset, zero resistance, width, thermal hysteresis, and Tc versus n_s.
+
+Every temperature is an :class:`~sc2d.data.Estimate` whose ``method`` states
+the criterion and the definition of the normal-state resistance R_N, as
+PHYSICS §3 asks ("quote which criterion enters every downstream quantity").
+
+Robust implementation (PHYSICS §3):
+
+1. split the recorded sweep into cooling (``down``) and warming (``up``)
+   runs; each is analysed on its own and the difference is reported as
+   thermal hysteresis;
+2. sort by T, estimate the white-noise level from second differences, and
+   reject single-point glitches with a Hampel filter (rolling median +/- 5
+   rolling MAD);
+3. the crossing of R = f R_N is the *physical* one: the highest-T crossing
+   below which the (rolling-median) smoothed curve stays below the level, so
+   a glitch or a dip in the normal state never wins;
+4. the crossing is refined by a local quadratic (or linear) least-squares
+   fit of the raw points in a band of +/- 5-8 % R_N around the level; its
+   standard error comes from the fit covariance (delta method, i.e. local
+   noise / |dR/dT|) combined with the error of R_N.
+
+References: PHYSICS §3-§4; York, Evensen, Martinez Lopez, de Basabe Delgado,
+Am. J. Phys. 72, 367 (2004) for the straight line with errors in both
+variables; Hampel, J. Am. Stat. Assoc. 69, 383 (1974) for the outlier filter.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy.ndimage import median_filter
+
+from . import _fit
+from .data import Curve, Estimate, Result, to_jsonable
+from .errors import DataError
+
+__all__ = [
+    "LineResult",
+    "NormalState",
+    "TcFamilyResult",
+    "TcResult",
+    "critical_temperature",
+    "normal_resistance",
+    "tc_family",
+    "tc_vs_density",
+]
+
+#: Hampel threshold in robust standard deviations.
+HAMPEL_K = 5.0
+#: Fewest finite points an R(T) curve must hold.
+MIN_POINTS = 10
+
+
+# --------------------------------------------------------------------------
+# small vectorised helpers
+# --------------------------------------------------------------------------
+def _fmt(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def _rolling_median(y: np.ndarray, w: int) -> np.ndarray:
+    """Centred rolling median of odd width ``w`` (edges padded by the end value)."""
+    if y.size == 0 or w <= 1:
+        return y.copy()
+    return median_filter(np.asarray(y, float), size=w, mode="nearest")
+
+
+def _window_width(n: int) -> int:
+    """Odd rolling-window width for n points: ~n/40, between 5 and 31."""
+    w = int(np.clip(n // 40, 5, 31))
+    return w if w % 2 else w + 1
+
+
+def _noise_sigma(y: np.ndarray) -> float:
+    """White-noise sigma from the median absolute second difference (robust)."""
+    if y.size < 5:
+        return math.nan
+    d2 = y[2:] - 2 * y[1:-1] + y[:-2]
+    return float(1.4826 * np.median(np.abs(d2)) / math.sqrt(6.0))
+
+
+def _hampel(y: np.ndarray, w: int, sigma: float) -> np.ndarray:
+    """Boolean mask of single-point outliers (Hampel filter on sorted data)."""
+    s = _rolling_median(y, w)
+    dev = np.abs(y - s)
+    mad = 1.4826 * _rolling_median(dev, w)
+    scale = np.maximum(mad, sigma if np.isfinite(sigma) else 0.0)
+    return dev > HAMPEL_K * np.where(scale > 0, scale, np.inf)
+
+
+def _sweep_runs(x: ArrayLike, min_excursion: float = 0.05) -> list[tuple[slice, str]]:
+    """Split a recorded sweep variable into monotonic runs.
+
+    Works on medians of ~60 blocks so thermometer noise and dwell times at a
+    set point are not mistaken for turning points; runs whose excursion is
+    below ``min_excursion`` of the total span are merged into their
+    neighbours. Data in random order (many short runs) are one run with
+    direction ``""``.
+
+    Returns
+    -------
+    list of (slice, direction)
+        Slices of the recorded order with direction ``"up"``/``"down"``
+        (``""`` for a single unsorted run).
+    """
+    x = np.asarray(x, float)
+    n = x.size
+    whole = [(slice(0, n), "")]
+    if n < 12:
+        return whole
+    span = float(np.nanmax(x) - np.nanmin(x)) if n else 0.0
+    if not span > 0:
+        return whole
+    b = max(2, n // 60)
+    m = n // b
+    bm = np.median(x[: m * b].reshape(m, b), axis=1)
+    d = np.diff(bm)
+    sgn = np.sign(d)
+    if not np.any(sgn):
+        return whole
+    # group consecutive block steps of one sign (zeros join the previous run)
+    for i in range(1, sgn.size):  # <= 60 blocks: cheap
+        if sgn[i] == 0:
+            sgn[i] = sgn[i - 1]
+    first = np.flatnonzero(sgn)[0]
+    sgn[:first] = sgn[first]
+    runs: list[list[float]] = []  # [sign, excursion, first step, last step]
+    for i, s in enumerate(sgn):
+        if runs and runs[-1][0] == s:
+            runs[-1][1] += d[i]
+            runs[-1][3] = i
+        else:
+            runs.append([s, d[i], i, i])
+    # merge the smallest excursions into their neighbours
+    while len(runs) > 1:
+        k = int(np.argmin([abs(r[1]) for r in runs]))
+        if abs(runs[k][1]) >= min_excursion * span:
+            break
+        r = runs.pop(k)
+        if k > 0:
+            runs[k - 1][1] += r[1]
+            runs[k - 1][3] = r[3]
+        else:
+            runs[0][1] += r[1]
+            runs[0][2] = r[2]
+        merged: list[list[float]] = []
+        for q in runs:
+            if merged and np.sign(merged[-1][1]) == np.sign(q[1]):
+                merged[-1][1] += q[1]
+                merged[-1][3] = q[3]
+            else:
+                merged.append([np.sign(q[1]), q[1], q[2], q[3]])
+        runs = merged
+    if len(runs) > 6:
+        return whole
+    cuts = [0]
+    for r in runs[:-1]:
+        last = int(r[3])  # last step of the run: block last -> last+1
+        lo = max(0, b * last)
+        hi = min(n, b * (last + 3))
+        seg = x[lo:hi]
+        j = int(np.argmax(seg) if r[1] > 0 else np.argmin(seg))
+        cuts.append(max(cuts[-1] + 1, lo + j + 1))
+    cuts.append(n)
+    out = []
+    for r, a, c in zip(runs, cuts[:-1], cuts[1:], strict=True):
+        out.append((slice(a, c), "up" if r[1] > 0 else "down"))
+    return out
+
+
+# --------------------------------------------------------------------------
+# normal-state reference
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NormalState:
+    """The normal-state resistance R_N(T) = a + b (T - t0) with its covariance.
+
+    ``b = 0`` for a reference value. ``estimate`` is R_N as reported (at the
+    reference temperature, or at the lower edge of the fit window).
+    """
+
+    a: float
+    b: float
+    t0: float
+    cov: tuple[tuple[float, float], tuple[float, float]]
+    estimate: Estimate
+    label: str
+
+    def __call__(self, t: ArrayLike) -> np.ndarray:
+        return self.a + self.b * (np.asarray(t, float) - self.t0)
+
+    def stderr(self, t: float) -> float:
+        u = t - self.t0
+        (vaa, vab), (_, vbb) = self.cov
+        v = vaa + u * u * vbb + 2 * u * vab
+        return math.sqrt(v) if v >= 0 else math.nan
+
+
+def _prepare(t: ArrayLike, r: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    t = np.asarray(t, float)
+    r = np.asarray(r, float)
+    if t.shape != r.shape or t.ndim != 1:
+        raise DataError(f"T and R must be 1-D arrays of equal length, got {t.shape} and {r.shape}")
+    m = np.isfinite(t) & np.isfinite(r)
+    i = np.argsort(t[m], kind="stable")
+    return t[m][i], r[m][i]
+
+
+def _normal_state(
+    t: np.ndarray, r: np.ndarray, at: float | None, fit_window: tuple[float, float] | None
+) -> NormalState:
+    """R_N from sorted, cleaned data (see :func:`normal_resistance`)."""
+    n = t.size
+    tmin, tmax = float(t[0]), float(t[-1])
+    if at is not None and fit_window is not None:
+        raise DataError("give either normal_at (a reference temperature) or fit_window, not both")
+    if fit_window is not None:
+        lo, hi = sorted(float(v) for v in fit_window)
+        sel = (t >= lo) & (t <= hi)
+        k = int(sel.sum())
+        if k < 5:
+            raise DataError(
+                f"normal-state fit window {_fmt(lo)}-{_fmt(hi)} K holds {k} points; at least 5 "
+                f"are needed (data span {_fmt(tmin)}-{_fmt(tmax)} K)"
+            )
+        lf = _fit.line_fit(t[sel] - lo, r[sel])
+        cov = ((lf.intercept_stderr**2, lf.cov), (lf.cov, lf.slope_stderr**2))
+        method = (
+            f"linear fit R_N(T) = a + b T over {_fmt(lo)}-{_fmt(hi)} K extrapolated "
+            f"(slope {lf.slope:.4g} Ohm/K); value at {_fmt(lo)} K"
+        )
+        est = Estimate(lf.intercept, lf.intercept_stderr, "Ohm", method, (lo, hi))
+        return NormalState(lf.intercept, lf.slope, lo, cov, est, "R_N(T)")
+    if at is not None:
+        at = float(at)
+        d = np.diff(t)
+        tol_lo = 2 * float(np.median(d[:5])) if n > 1 else 0.0
+        tol_hi = 2 * float(np.median(d[-5:])) if n > 1 else 0.0
+        if not (tmin - tol_lo <= at <= tmax + tol_hi) or not math.isfinite(at):
+            raise DataError(
+                f"normal-state reference T = {at:g} K is outside the data range "
+                f"{_fmt(tmin)}-{_fmt(tmax)} K; choose a temperature inside it (--normal-at)"
+            )
+        k = min(n, max(15, n // 25))
+        idx = np.argpartition(np.abs(t - at), k - 1)[:k]
+        lf = _fit.line_fit(t[idx] - at, r[idx])
+        lo, hi = float(t[idx].min()), float(t[idx].max())
+        method = (
+            f"R({at:.3g} K) interpolated: line through the {k} points within "
+            f"{_fmt(lo)}-{_fmt(hi)} K"
+        )
+        est = Estimate(lf.intercept, lf.intercept_stderr, "Ohm", method, (lo, hi))
+        cov = ((lf.intercept_stderr**2, 0.0), (0.0, 0.0))
+        return NormalState(lf.intercept, 0.0, at, cov, est, f"R({at:.3g} K)")
+    k = max(5, math.ceil(0.05 * n))
+    rk = r[-k:]
+    med = float(np.median(rk))
+    mad = 1.4826 * float(np.median(np.abs(rk - med)))
+    se = 1.2533 * mad / math.sqrt(k) if mad > 0 else math.nan
+    lo, hi = float(t[-k]), tmax
+    method = f"median of R over the top 5% of T ({k} points, {_fmt(lo)}-{_fmt(hi)} K)"
+    est = Estimate(med, se, "Ohm", method, (lo, hi))
+    var = se**2 if math.isfinite(se) else 0.0
+    return NormalState(med, 0.0, hi, ((var, 0.0), (0.0, 0.0)), est, "R_N")
+
+
+def normal_resistance(
+    T: ArrayLike,
+    R: ArrayLike,
+    *,
+    at: float | None = None,
+    fit_window: tuple[float, float] | None = None,
+) -> Estimate:
+    """Normal-state sheet resistance R_N (Ohm) of an R(T) curve.
+
+    Parameters
+    ----------
+    T, R : array_like
+        Temperature (K) and resistance (Ohm) in any order; NaNs are dropped
+        and single-point glitches rejected (Hampel filter).
+    at : float, optional
+        Reference temperature (K), e.g. 0.4 K in the reference study
+        (PHYSICS §3 (a)): R there from a local straight line through the
+        nearest ``max(15, N/25)`` points (robust to a one-sided neighbourhood
+        at the end of the data). Outside the data range: :class:`DataError`.
+    fit_window : (float, float), optional
+        Normal-state window (K) for a linear fit R_N(T) = a + b T that is
+        extrapolated through the transition (PHYSICS §3 (b)); the value is
+        reported at the lower edge of the window.
+
+    Returns
+    -------
+    Estimate
+        R_N (Ohm); ``method`` states the definition. Without ``at`` and
+        ``fit_window``: the median of the top 5% of T (stated).
+    """
+    t, r, *_ = _clean(T, R)
+    return _normal_state(t, r, at, fit_window).estimate
+
+
+def _clean(T: ArrayLike, R: ArrayLike) -> tuple[np.ndarray, np.ndarray, int, float, int]:
+    """Sorted finite data without Hampel outliers; (t, r, n_outliers, sigma, w)."""
+    t, r = _prepare(T, R)
+    if t.size < MIN_POINTS:
+        raise DataError(
+            f"R(T) holds {t.size} finite points; at least {MIN_POINTS} are needed for a transition"
+        )
+    w = _window_width(t.size)
+    sigma = _noise_sigma(r)
+    out = _hampel(r, w, sigma)
+    return t[~out], r[~out], int(out.sum()), sigma, w
+
+
+# --------------------------------------------------------------------------
+# crossings
+# --------------------------------------------------------------------------
+def _poly_root(
+    u: np.ndarray, y: np.ndarray, deg: int, sigma: float = math.nan
+) -> tuple[float, float, float]:
+    """Root near u = 0 of a least-squares polynomial y(u) of degree 1 or 2.
+
+    Returns (root, stderr, dy/du at the root); stderr by the delta method
+    from the coefficient covariance scaled by the residual variance, pooled
+    with the global noise ``sigma`` (worth 10 degrees of freedom) so that a
+    window of a few points does not give Student-t tails. NaN
+    root when the fit has no increasing root inside the data.
+    """
+    n = u.size
+    scale = float(np.max(np.abs(u))) or 1.0
+    v = u / scale
+    A = np.vander(v, deg + 1, increasing=True)
+    coef, *_ = np.linalg.lstsq(A, y, rcond=None)
+    resid = y - A @ coef
+    dof = n - deg - 1
+    if dof <= 0:
+        return math.nan, math.nan, math.nan
+    rss = float(resid @ resid)
+    s2 = (rss + 10 * sigma**2) / (dof + 10) if math.isfinite(sigma) else rss / dof
+    try:
+        cov = np.linalg.inv(A.T @ A) * s2
+    except np.linalg.LinAlgError:
+        return math.nan, math.nan, math.nan
+    if deg == 1:
+        roots = np.array([-coef[0] / coef[1]]) if coef[1] != 0 else np.array([])
+    else:
+        c0, c1, c2 = coef
+        disc = c1 * c1 - 4 * c2 * c0
+        if c2 == 0 or disc < 0:
+            roots = np.array([-c0 / c1]) if c1 != 0 else np.array([])
+        else:
+            sq = math.sqrt(disc)
+            q = -0.5 * (c1 + math.copysign(sq, c1))
+            roots = np.array([q / c2, c0 / q if q != 0 else math.nan])
+    roots = roots[np.isfinite(roots)]
+    if roots.size == 0:
+        return math.nan, math.nan, math.nan
+    root = float(roots[np.argmin(np.abs(roots))])
+    powers = root ** np.arange(deg + 1)
+    deriv = float(sum(k * coef[k] * root ** (k - 1) for k in range(1, deg + 1)))
+    if not (deriv > 0) or not (v.min() <= root <= v.max()):
+        return math.nan, math.nan, math.nan
+    g = -powers / deriv
+    var = float(g @ cov @ g)
+    return root * scale, math.sqrt(max(var, 0.0)) * scale, deriv / scale
+
+
+def _crossing(
+    t: np.ndarray,
+    r: np.ndarray,
+    s: np.ndarray,
+    level: np.ndarray,
+    band_max: float,
+    w: int,
+) -> tuple[float, float, float, str, str]:
+    """Physical crossing of R with ``level`` (array over t).
+
+    The crossing is located on the rolling median ``s``: the highest-T one
+    below which ``s`` stays below the level. It is then refined on the raw
+    points within a band of +/- 6 local noise sigma of the level (at most
+    ``band_max``): a local quadratic (>= 5 points) or linear (4) fit, or,
+    when the noise is small against the step between points, linear
+    interpolation between the neighbours (error: noise/slope combined with
+    the interpolation error estimated from the chord over three intervals).
+
+    Returns (T, stderr without the R_N term, dR/dT there, method, reason);
+    T is NaN with ``reason`` set when the level is not reached.
+    """
+    ys = s - level
+    above = ys >= 0
+    if not above.any():
+        return math.nan, math.nan, math.nan, "", "above"
+    k = int(np.argmax(above))
+    if k == 0:
+        return math.nan, math.nan, math.nan, "", "below"
+    n = t.size
+    y = r - level
+    # local noise from third differences around the crossing (blind to the
+    # curvature of the transition itself): var(d3) = 20 sigma^2
+    # over +/- w points and over the 11 nearest (T jitter in the steep part)
+    sigs = []
+    for h in (w, 5):
+        d3 = np.diff(r[max(0, k - h) : min(n, k + h + 1)], 3)
+        if d3.size >= 3:
+            sigs.append(float(1.4826 * np.median(np.abs(d3)) / math.sqrt(20.0)))
+    sig = max(sigs) if sigs else 0.0
+    # linear interpolation of the smoothed curve between its neighbours
+    t0, t1, y0, y1 = t[k - 1], t[k], ys[k - 1], ys[k]
+    tx = float(t0 + (t1 - t0) * (-y0) / (y1 - y0)) if y1 != y0 else float(t0)
+    band = min(band_max, 6 * sig)
+    # the contiguous band |ys| < band around the crossing
+    outside = np.flatnonzero(np.abs(ys) >= band)
+    lo = outside[outside < k - 1]
+    hi = outside[outside > k]
+    lo = int(lo[-1]) + 1 if lo.size else 0
+    hi = int(hi[0]) if hi.size else n
+    npts = hi - lo
+    if npts >= 4:
+        deg = 2 if npts >= 5 else 1
+        u = t[lo:hi] - tx
+        root, se, slope = _poly_root(u, y[lo:hi], deg, sig)
+        if not math.isfinite(root) and deg == 2:
+            root, se, slope = _poly_root(u, y[lo:hi], 1, sig)
+            deg = 1
+        if math.isfinite(root):
+            kind = "quadratic" if deg == 2 else "linear"
+            m = f"local {kind} fit of {npts} points within {_fmt(t[lo])}-{_fmt(t[hi - 1])} K"
+            return tx + root, se, slope, m, ""
+    # noise small against the step between points: interpolate the neighbours
+    # slope for the error: chord over up to five intervals (robust to jitter)
+    j0, j1 = max(0, k - 3), min(n - 1, k + 2)
+    slope = (ys[j1] - ys[j0]) / (t[j1] - t[j0]) if t[j1] > t[j0] else math.nan
+    se_noise = sig / slope if slope > 0 else math.nan
+    q0, q1 = max(0, k - 4), min(n, k + 4)
+    if se_noise > 0.25 * (t1 - t0) and q1 - q0 >= 6:
+        # noise comparable to the step: quadratic through the 8 nearest
+        u = t[q0:q1] - tx
+        root, se, sl = _poly_root(u, y[q0:q1], 2, sig)
+        if math.isfinite(root):
+            m = f"local quadratic fit of the {q1 - q0} nearest points"
+            return tx + root, se, sl, m, ""
+    i0, i1 = max(0, k - 2), min(n - 1, k + 1)
+    if (i0, i1) != (k - 1, k) and ys[i1] > 0 > ys[i0]:
+        t3 = float(t[i0] + (t[i1] - t[i0]) * (-ys[i0]) / (ys[i1] - ys[i0]))
+        se_int = abs(t3 - tx) / 8
+    else:
+        se_int = (t1 - t0) / math.sqrt(12)
+    # alternative crossing: quadratic through the six nearest raw points;
+    # its distance from tx catches jitter of T (thermometer noise) that the
+    # R-noise estimate cannot see
+    se_alt = 0.0
+    if j1 - j0 >= 5:
+        root, _, _ = _poly_root(t[j0 : j1 + 1] - tx, y[j0 : j1 + 1], 2, sig)
+        if math.isfinite(root):
+            se_alt = abs(root) / 2
+    se = math.sqrt(se_noise**2 + se_int**2 + se_alt**2)
+    return tx, se, slope, "interpolated between neighbouring points", ""
+
+
+# --------------------------------------------------------------------------
+# results
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TcResult(Result):
+    """Transition temperatures of one R(T) curve.
+
+    Attributes
+    ----------
+    tc_K : dict of str -> Estimate
+        T where R = f R_N, keyed by the criterion f as written (``"0.5"``).
+        A criterion not reached is ``Estimate.missing`` with the reason.
+    r_normal_ohm : Estimate
+        R_N and its definition (``method``).
+    onset_K : Estimate
+        Tangent construction: the tangent at the steepest point meets R_N
+        (falls back to f = 0.9, stated in ``method``).
+    zero_resistance_K : Estimate
+        Highest T below which the smoothed R stays under the stated floor.
+    width_K : Estimate
+        T(0.9 R_N) - T(0.1 R_N).
+    hysteresis_K : dict of str -> Estimate, or None
+        T(warming) - T(cooling) per criterion when both sweeps are present.
+    direction : str
+        ``"down"`` (cooling), ``"up"`` (warming), ``"both"`` or ``""``.
+    sweeps : dict of str -> TcResult, or None
+        Per-direction results when both are present; the headline values are
+        then their mean (thermal lag of opposite sign cancels), the difference
+        being reported in ``hysteresis_K``.
+    n_points, n_outliers : int
+        Finite points used, single-point glitches rejected.
+    noise_ohm : float
+        White-noise sigma of R (from second differences).
+    flags : list of str
+        Why a value is missing or doubtful.
+    """
+
+    tc_K: dict[str, Estimate]
+    r_normal_ohm: Estimate
+    onset_K: Estimate
+    zero_resistance_K: Estimate
+    width_K: Estimate
+    hysteresis_K: dict[str, Estimate] | None = None
+    direction: str = ""
+    sweeps: dict[str, TcResult] | None = None
+    n_points: int = 0
+    n_outliers: int = 0
+    noise_ohm: float = math.nan
+    flags: list[str] = field(default_factory=list)
+    fixed: dict[str, float] = field(default_factory=dict, repr=False)
+    _T: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _R: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def reached(self) -> bool:
+        """True when at least one criterion gave a temperature."""
+        return any(math.isfinite(e.value) for e in self.tc_K.values())
+
+    def summary(self) -> str:
+        """Human-readable lines: criterion, R_N definition, value +/- stderr."""
+        lines = [f"R_N = {self.r_normal_ohm:.5g}  ({self.r_normal_ohm.method})"]
+        for c, e in self.tc_K.items():
+            if math.isfinite(e.value):
+                lines.append(f"Tc({c} R_N) = {e:.5g}")
+            else:
+                lines.append(f"Tc({c} R_N): not reached ({e.flag})")
+        for name, e in (
+            ("onset", self.onset_K),
+            ("zero resistance", self.zero_resistance_K),
+            ("width 90-10%", self.width_K),
+        ):
+            if math.isfinite(e.value):
+                lines.append(f"{name} = {e:.4g}  ({e.method})")
+        if self.hysteresis_K:
+            for c, e in self.hysteresis_K.items():
+                if math.isfinite(e.value):
+                    lines.append(f"hysteresis (warming - cooling) at {c}: {e:.3g}")
+        lines.append(
+            f"{self.n_points} points, {self.n_outliers} glitches rejected, "
+            f"sweep {self.direction or 'unsorted'}"
+        )
+        lines.extend(f"flag: {f}" for f in self.flags)
+        return "\n".join(lines)
+
+
+def _missing_reason(reason: str, crit: str, t: np.ndarray, s: np.ndarray, ns: NormalState) -> str:
+    rn = float(ns(t[0]))
+    if reason == "below":
+        frac = 100 * float(np.min(s)) / rn if rn else math.nan
+        return (
+            f"R falls only to {frac:.0f}% of {ns.label} at the lowest T ({_fmt(t[0])} K); "
+            f"criterion {crit} not reached"
+        )
+    frac = 100 * float(s[-1]) / float(ns(t[-1])) if ns(t[-1]) else math.nan
+    return (
+        f"R is already below {crit} {ns.label} at the highest T ({_fmt(t[-1])} K, "
+        f"{frac:.0f}%); criterion {crit} not reached"
+    )
+
+
+def _analyse(
+    T: np.ndarray,
+    R: np.ndarray,
+    criteria: Sequence[str],
+    normal_at: float | None,
+    fit_window: tuple[float, float] | None,
+    direction: str,
+) -> TcResult:
+    t, r, n_out, sigma, w = _clean(T, R)
+    s = _rolling_median(r, w)
+    ns = _normal_state(t, r, normal_at, fit_window)
+    rn_t = ns(t)
+    flags: list[str] = []
+    if not ns.a > 0:
+        raise DataError(
+            f"normal-state resistance {ns.a:.4g} Ohm is not positive; check the R column"
+        )
+
+    def one(f: float, crit: str, method_name: str) -> Estimate:
+        band = min(0.08, f / 2, (1 - f) / 2) * ns.a
+        tx, se, slope, how, reason = _crossing(t, r, s, f * rn_t, band, w)
+        method = f"{method_name}: R = {crit} x {ns.label}"
+        if reason:
+            return Estimate.missing("K", _missing_reason(reason, crit, t, s, ns), method)
+        method += f" ({how})"
+        se_rn = f * ns.stderr(tx) / slope if slope > 0 else math.nan
+        se_tot = math.hypot(se, se_rn) if math.isfinite(se_rn) else se
+        return Estimate(tx, se_tot, "K", method)
+
+    tc: dict[str, Estimate] = {}
+    for crit in criteria:
+        tc[str(crit)] = one(float(crit), str(crit), "Tc")
+    t90 = tc.get("0.9") or one(0.9, "0.9", "Tc")
+    t10 = tc.get("0.1") or one(0.1, "0.1", "Tc")
+    for e in tc.values():
+        if e.flag:
+            flags.append(e.flag)
+    # width
+    if math.isfinite(t90.value) and math.isfinite(t10.value):
+        width = Estimate(
+            t90.value - t10.value,
+            math.hypot(t90.stderr, t10.stderr),
+            "K",
+            f"T(0.9 {ns.label}) - T(0.1 {ns.label})",
+        )
+    else:
+        width = Estimate.missing("K", "0.9 or 0.1 criterion not reached", "T(0.9) - T(0.1)")
+    onset = _onset(t, r, s, ns, rn_t, w, t90)
+    zero = _zero_resistance(t, s, ns, sigma, w)
+    return TcResult(
+        tc_K=tc,
+        r_normal_ohm=ns.estimate,
+        onset_K=onset,
+        zero_resistance_K=zero,
+        width_K=width,
+        direction=direction,
+        n_points=int(t.size + n_out),
+        n_outliers=n_out,
+        noise_ohm=sigma,
+        flags=flags,
+        _T=t,
+        _R=r,
+    )
+
+
+def _onset(
+    t: np.ndarray,
+    r: np.ndarray,
+    s: np.ndarray,
+    ns: NormalState,
+    rn_t: np.ndarray,
+    w: int,
+    t90: Estimate,
+) -> Estimate:
+    """Tangent construction; falls back to T(0.9 R_N)."""
+    fallback = dataclasses.replace(t90, method=f"onset = T(0.9 {ns.label}) (tangent failed)")
+    h = max(1, w // 2)
+    n = t.size
+    if n < 2 * h + 5:
+        return fallback
+    i = np.arange(h, n - h)
+    dt = t[i + h] - t[i - h]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.where(dt > 0, (s[i + h] - s[i - h]) / dt, np.nan)
+    frac = s[i] / rn_t[i]
+    g = np.where((frac > 0.1) & (frac < 0.9), g, np.nan)
+    if not np.isfinite(g).any():
+        return fallback
+    im = int(i[np.nanargmax(g)])
+    band = 0.15 * ns.a
+    inside = np.abs(s - s[im]) < band
+    outside = np.flatnonzero(~inside)
+    lo = outside[outside < im]
+    hi = outside[outside > im]
+    lo = int(lo[-1]) + 1 if lo.size else 0
+    hi = int(hi[0]) if hi.size else n
+    if hi - lo < 3:
+        return fallback
+    lf = _fit.line_fit(t[lo:hi], r[lo:hi] - rn_t[lo:hi])
+    tx = lf.x_intercept
+    if not (lf.slope > 0) or not math.isfinite(tx) or not (t[im] <= tx <= t[-1]):
+        return fallback
+    se = math.hypot(lf.x_intercept_stderr, ns.stderr(tx) / lf.slope)
+    return Estimate(
+        float(tx),
+        se,
+        "K",
+        f"tangent construction: tangent at the steepest point ({_fmt(t[im])} K, "
+        f"{hi - lo} points) meets {ns.label}",
+        (float(t[lo]), float(t[hi - 1])),
+    )
+
+
+def _zero_resistance(
+    t: np.ndarray, s: np.ndarray, ns: NormalState, sigma: float, w: int
+) -> Estimate:
+    floor = max(3 * sigma if math.isfinite(sigma) else 0.0, 1e-3 * ns.a)
+    method = f"highest T below which the smoothed R stays under the floor {floor:.3g} Ohm"
+    above = s >= floor
+    if not above.any():
+        return Estimate(float(t[-1]), math.nan, "K", method, flag="R below the floor everywhere")
+    k = int(np.argmax(above))
+    if k == 0:
+        return Estimate.missing(
+            "K",
+            f"R never falls below the floor {floor:.3g} Ohm down to the lowest T ({_fmt(t[0])} K)",
+            method,
+        )
+    t0, t1, y0, y1 = t[k - 1], t[k], s[k - 1], s[k]
+    tx = float(t0 + (t1 - t0) * (floor - y0) / (y1 - y0)) if y1 != y0 else float(t0)
+    h = max(1, w // 2)
+    a, b = max(0, k - 1 - h), min(t.size - 1, k + h)
+    slope = (s[b] - s[a]) / (t[b] - t[a]) if t[b] > t[a] else math.nan
+    se_s = 1.2533 * sigma / math.sqrt(w) if math.isfinite(sigma) else math.nan
+    se = math.hypot(se_s / slope if slope > 0 else math.nan, (t1 - t0) / math.sqrt(12))
+    return Estimate(tx, se, "K", method)
+
+
+def _combine(results: dict[str, TcResult], criteria: Sequence[str]) -> TcResult:
+    """Mean of cooling and warming results; their difference as hysteresis."""
+    up, down = results["up"], results["down"]
+
+    def mean(a: Estimate, b: Estimate, what: str) -> Estimate:
+        fa, fb = math.isfinite(a.value), math.isfinite(b.value)
+        if fa and fb:
+            se = math.sqrt((a.stderr**2 + b.stderr**2) / 4)
+            return Estimate(
+                (a.value + b.value) / 2,
+                se,
+                a.unit,
+                f"mean of cooling and warming sweeps ({what}: {a.method}); "
+                "their difference is reported as hysteresis_K",
+                a.window,
+            )
+        if fa or fb:
+            e = a if fa else b
+            other = "cooling" if fa else "warming"
+            return dataclasses.replace(e, flag=f"{other} sweep gives no value")
+        return a
+
+    tc = {c: mean(up.tc_K[c], down.tc_K[c], f"Tc {c}") for c in up.tc_K}
+    hyst = {}
+    for c in up.tc_K:
+        a, b = up.tc_K[c], down.tc_K[c]
+        if math.isfinite(a.value) and math.isfinite(b.value):
+            hyst[c] = Estimate(
+                a.value - b.value,
+                math.hypot(a.stderr, b.stderr),
+                "K",
+                f"T_c({c}) warming - cooling (thermal lag / hysteresis)",
+            )
+        else:
+            hyst[c] = Estimate.missing("K", "criterion not reached in one sweep")
+    rn = up.r_normal_ohm
+    rd = down.r_normal_ohm
+    rn_m = Estimate(
+        (rn.value + rd.value) / 2,
+        math.hypot(rn.stderr, rd.stderr) / 2,
+        "Ohm",
+        f"mean of cooling and warming: {rn.method}",
+        rn.window,
+    )
+    flags = sorted(set(up.flags) | set(down.flags))
+    return TcResult(
+        tc_K=tc,
+        r_normal_ohm=rn_m,
+        onset_K=mean(up.onset_K, down.onset_K, "onset"),
+        zero_resistance_K=mean(up.zero_resistance_K, down.zero_resistance_K, "zero R"),
+        width_K=mean(up.width_K, down.width_K, "width"),
+        hysteresis_K=hyst,
+        direction="both",
+        sweeps={"down": down, "up": up},
+        n_points=up.n_points + down.n_points,
+        n_outliers=up.n_outliers + down.n_outliers,
+        noise_ohm=float(np.nanmean([up.noise_ohm, down.noise_ohm])),
+        flags=flags,
+        _T=np.concatenate([down._T, up._T]) if down._T is not None and up._T is not None else None,
+        _R=np.concatenate([down._R, up._R]) if down._R is not None and up._R is not None else None,
+    )
+
+
+def critical_temperature(
+    T: ArrayLike,
+    R: ArrayLike,
+    *,
+    criteria: Sequence[str | float] = ("0.9", "0.5", "0.1"),
+    normal_at: float | None = None,
+    fit_window: tuple[float, float] | None = None,
+    split_sweeps: bool = True,
+) -> TcResult:
+    """Transition temperatures of an R(T) curve at stated criteria.
+
+    Parameters
+    ----------
+    T, R : array_like
+        Temperature (K) and sheet resistance (Ohm) in recorded order (any
+        order works; NaN rows are dropped). Inputs are never modified.
+    criteria : sequence of str or float
+        Fractions f of R_N; Tc(f) is where R = f R_N. Keys of ``tc_K`` are
+        the criteria as written (``"0.5"``).
+    normal_at : float, optional
+        Reference temperature of R_N (K), e.g. 0.4; see
+        :func:`normal_resistance`.
+    fit_window : (float, float), optional
+        Normal-state window (K) of a linear R_N(T) extrapolated through the
+        transition (fractions then are R(T)/R_N(T)).
+    split_sweeps : bool
+        Analyse cooling and warming runs separately when both span the
+        transition (default True).
+
+    Returns
+    -------
+    TcResult
+        A criterion that is not reached gives ``Estimate.missing`` with the
+        reason in its flag (never an extrapolation). Raise on no answer at
+        all is the caller's choice (see ``TcResult.reached``).
+
+    Raises
+    ------
+    DataError
+        Fewer than 10 finite points, ``normal_at`` outside the data, a fit
+        window with fewer than 5 points.
+
+    Notes
+    -----
+    PHYSICS §3. The crossing is the highest-T one below which the rolling
+    median stays below the level (glitch-proof), refined by a local
+    polynomial fit; stderr = local noise / |dR/dT| (fit covariance) combined
+    with f sigma(R_N)/|dR/dT|.
+    """
+    crits = [str(c) for c in criteria]
+    for c in crits:
+        v = float(c)
+        if not (0 < v < 1):
+            raise DataError(f"criterion {c} must be a fraction of R_N between 0 and 1")
+    t = np.asarray(T, float)
+    r = np.asarray(R, float)
+    if t.shape != r.shape or t.ndim != 1:
+        raise DataError(f"T and R must be 1-D arrays of equal length, got {t.shape} and {r.shape}")
+    m = np.isfinite(t) & np.isfinite(r)
+    tf, rf = t[m], r[m]
+    if tf.size < MIN_POINTS:
+        raise DataError(
+            f"R(T) holds {tf.size} finite points; at least {MIN_POINTS} are needed for a transition"
+        )
+    runs = _sweep_runs(tf) if split_sweeps else [(slice(0, tf.size), "")]
+    span = float(tf.max() - tf.min())
+    groups: dict[str, list[slice]] = {}
+    for sl, d in runs:
+        if d:
+            groups.setdefault(d, []).append(sl)
+
+    def gather(sls: list[slice]) -> tuple[np.ndarray, np.ndarray]:
+        idx = np.concatenate([np.arange(tf.size)[s] for s in sls])
+        return tf[idx], rf[idx]
+
+    good = {}
+    for d, sls in groups.items():
+        gt, gr = gather(sls)
+        if gt.size >= MIN_POINTS and (gt.max() - gt.min()) >= 0.3 * span:
+            good[d] = (gt, gr)
+    if len(good) == 2:
+        try:
+            res = {
+                d: _analyse(gt, gr, crits, normal_at, fit_window, d) for d, (gt, gr) in good.items()
+            }
+        except DataError:
+            res = {}
+        if len(res) == 2:
+            return _combine(res, crits)
+    direction = next(iter(good)) if len(good) == 1 and len(runs) == 1 else ""
+    if len(good) == 1 and len(runs) > 1:
+        direction = next(iter(good))
+        tf, rf = good[direction]
+    return _analyse(tf, rf, crits, normal_at, fit_window, direction)
+
+
+# --------------------------------------------------------------------------
+# families
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TcFamilyResult(Result):
+    """One :class:`TcResult` per curve of a stepped family (field, gate...).
+
+    ``to_dict()["curves"]`` holds each curve's JSON (the keys of a single
+    result) preceded by its stepped value, e.g. ``{"B_T": 0.01, "tc_K": ...}``.
+    """
+
+    stepped: str
+    criteria: list[str]
+    curves: list[TcResult]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stepped": self.stepped,
+            "criteria": list(self.criteria),
+            "n_curves": len(self.curves),
+            "curves": [{**to_jsonable(c.fixed), **c.to_dict()} for c in self.curves],
+        }
+
+    def values(self) -> np.ndarray:
+        """The stepped values (SI), one per curve."""
+        return np.array([c.fixed.get(self.stepped, math.nan) for c in self.curves])
+
+    def tc(self, criterion: str = "0.5") -> tuple[np.ndarray, np.ndarray]:
+        """(Tc, stderr) arrays (K) at one criterion, NaN where not reached."""
+        v = np.array([c.tc_K[criterion].value for c in self.curves])
+        e = np.array([c.tc_K[criterion].stderr for c in self.curves])
+        return v, e
+
+    def summary(self) -> str:
+        lines = []
+        for c in self.curves:
+            head = ", ".join(f"{k} = {v:.4g}" for k, v in c.fixed.items())
+            tcs = "; ".join(
+                f"Tc({k}) = {e:.4g}" if math.isfinite(e.value) else f"Tc({k}) not reached"
+                for k, e in c.tc_K.items()
+            )
+            lines.append(f"{head}: {tcs}")
+        return "\n".join(lines)
+
+
+def _missing_result(crits: Sequence[str], reason: str, fixed: dict[str, float]) -> TcResult:
+    miss = Estimate.missing("K", reason)
+    return TcResult(
+        tc_K={c: miss for c in crits},
+        r_normal_ohm=Estimate.missing("Ohm", reason),
+        onset_K=miss,
+        zero_resistance_K=miss,
+        width_K=miss,
+        flags=[reason],
+        fixed=dict(fixed),
+    )
+
+
+def tc_family(
+    curves: Sequence[Curve],
+    *,
+    criteria: Sequence[str | float] = ("0.9", "0.5", "0.1"),
+    normal_at: float | None = None,
+    fit_window: tuple[float, float] | None = None,
+    stepped: str | None = None,
+) -> TcFamilyResult:
+    """Tc of every curve of a family stepped in field, gate or angle.
+
+    Parameters
+    ----------
+    curves : sequence of Curve
+        R(T) curves (x = T in K, y = R in Ohm) with ``fixed`` holding the
+        stepped value (``{"B_T": 0.01}``).
+    criteria, normal_at, fit_window
+        As in :func:`critical_temperature`.
+    stepped : str, optional
+        Canonical name of the stepped quantity; default: the first key of
+        the first curve's ``fixed``.
+
+    Returns
+    -------
+    TcFamilyResult
+        Curves that give no answer carry flagged missing estimates; the
+        family never raises for one bad curve.
+    """
+    crits = [str(c) for c in criteria]
+    if stepped is None:
+        stepped = next((k for c in curves for k in c.fixed), "")
+    out = []
+    for c in curves:
+        try:
+            res = critical_temperature(
+                c.x, c.y, criteria=crits, normal_at=normal_at, fit_window=fit_window
+            )
+            res = dataclasses.replace(res, fixed=dict(c.fixed))
+        except DataError as exc:
+            res = _missing_result(crits, str(exc), c.fixed)
+        out.append(res)
+    return TcFamilyResult(stepped=stepped, criteria=crits, curves=out)
+
+
+# --------------------------------------------------------------------------
+# Tc versus n_s
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LineResult(Result):
+    """Straight line Tc = slope (n_s - n_c) across samples (PHYSICS §4).
+
+    Attributes
+    ----------
+    slope_K_cm2 : Estimate
+        dTc/dn_s in K cm^2 (K per cm^-2).
+    intercept_K : Estimate
+        Tc at n_s = 0 (K).
+    n_critical_cm2 : Estimate
+        n_s-axis intercept n_c (cm^-2), stderr by the delta method with the
+        slope-intercept covariance. An extrapolation: quote its error.
+    n_points : int
+    residual_std_K : float
+        RMS residual in Tc (K), N-2 degrees of freedom.
+    chi2_red : float
+        Reduced chi-square when errors were given (NaN otherwise).
+    method : str
+    """
+
+    slope_K_cm2: Estimate
+    intercept_K: Estimate
+    n_critical_cm2: Estimate
+    n_points: int
+    residual_std_K: float
+    chi2_red: float
+    method: str
+
+
+def _york(
+    x: np.ndarray, y: np.ndarray, sx: np.ndarray, sy: np.ndarray, b0: float
+) -> tuple[float, float, float, float, float, float]:
+    """York et al. (2004) straight line with errors in x and y (no correlation).
+
+    Returns (b, a, sigma_b, sigma_a, cov_ab, chi2 S). Closed-form iteration
+    of their Section III; converges in a few steps.
+    """
+    wx = 1.0 / sx**2
+    wy = 1.0 / sy**2
+    b = b0
+    for _ in range(200):
+        W = wx * wy / (wx + b * b * wy)
+        xb = np.sum(W * x) / np.sum(W)
+        yb = np.sum(W * y) / np.sum(W)
+        U = x - xb
+        V = y - yb
+        beta = W * (U / wy + b * V / wx)
+        b_new = float(np.sum(W * beta * V) / np.sum(W * beta * U))
+        if abs(b_new - b) <= 1e-15 * max(abs(b_new), 1e-300):
+            b = b_new
+            break
+        b = b_new
+    W = wx * wy / (wx + b * b * wy)
+    xb = np.sum(W * x) / np.sum(W)
+    yb = np.sum(W * y) / np.sum(W)
+    a = float(yb - b * xb)
+    U = x - xb
+    V = y - yb
+    beta = W * (U / wy + b * V / wx)
+    xa = xb + beta
+    xab = np.sum(W * xa) / np.sum(W)
+    u = xa - xab
+    var_b = 1.0 / float(np.sum(W * u * u))
+    var_a = 1.0 / float(np.sum(W)) + xab**2 * var_b
+    cov = -xab * var_b
+    S = float(np.sum(W * (y - b * x - a) ** 2))
+    return b, a, math.sqrt(var_b), math.sqrt(var_a), float(cov), S
+
+
+def tc_vs_density(
+    n_s: ArrayLike,
+    tc: ArrayLike,
+    *,
+    n_s_err: ArrayLike | None = None,
+    tc_err: ArrayLike | None = None,
+    method: str = "ols",
+    absolute_sigma: bool = False,
+) -> LineResult:
+    """Least-squares line Tc(n_s) across samples and its n_s-axis intercept.
+
+    Parameters
+    ----------
+    n_s : array_like
+        Sheet densities (m^-2, SI).
+    tc : array_like
+        Transition temperatures (K), all at the same criterion.
+    n_s_err, tc_err : array_like, optional
+        One-sigma errors (m^-2, K). With ``tc_err`` the OLS fit is weighted.
+    method : {"ols", "york"}
+        ``"ols"``: least squares in Tc (errors from the residual scatter, or
+        from ``tc_err`` inflated by sqrt(chi2_red) when > 1). ``"york"``:
+        errors in both variables, York et al., Am. J. Phys. 72, 367 (2004);
+        needs both error arrays, stderr inflated by sqrt(chi2_red) when > 1.
+    absolute_sigma : bool
+        Take the given errors as exact (no sqrt(chi2_red) inflation).
+
+    Returns
+    -------
+    LineResult
+        Slope (K cm^2), intercept (K), n_c (cm^-2) with stderr (delta method:
+        var n_c = [var a + n_c^2 var b + 2 n_c cov(a,b)]/b^2, PHYSICS §4).
+    """
+    x = np.asarray(n_s, float)
+    y = np.asarray(tc, float)
+    if x.shape != y.shape or x.ndim != 1:
+        raise DataError(f"n_s and tc must be 1-D of equal length, got {x.shape} and {y.shape}")
+    m = np.isfinite(x) & np.isfinite(y)
+    sx_all = None if n_s_err is None else np.broadcast_to(np.asarray(n_s_err, float), x.shape)
+    sy_all = None if tc_err is None else np.broadcast_to(np.asarray(tc_err, float), x.shape)
+    if sx_all is not None:
+        m &= np.isfinite(sx_all) & (sx_all > 0)
+    if sy_all is not None:
+        m &= np.isfinite(sy_all) & (sy_all > 0)
+    x, y = x[m], y[m]
+    n = x.size
+    if n < 2:
+        raise DataError(f"Tc versus n_s needs at least 2 samples with both values, got {n}")
+    if np.ptp(x) == 0:
+        raise DataError("all samples have the same n_s; no slope can be fitted")
+    # work in scaled units (n_s / xs) for conditioning
+    xs = float(np.std(x)) or 1.0
+    xc = x / xs
+    chi2_red = math.nan
+    if method == "york":
+        if sx_all is None or sy_all is None:
+            raise DataError("method 'york' needs both n_s_err and tc_err")
+        sx, sy = sx_all[m] / xs, sy_all[m]
+        b0 = _fit.line_fit(xc, y).slope
+        b, a, sb, sa, cab, S = _york(xc, y, sx, sy, b0)
+        dof = n - 2
+        chi2_red = S / dof if dof > 0 else math.nan
+        infl = math.sqrt(chi2_red) if math.isfinite(chi2_red) and chi2_red > 1 else 1.0
+        if absolute_sigma:
+            infl = 1.0
+        sb, sa, cab = sb * infl, sa * infl, cab * infl**2
+        resid = y - (a + b * xc)
+        label = "York et al. 2004 (errors in n_s and Tc)"
+    elif method == "ols":
+        sigma = None if sy_all is None else sy_all[m]
+        if n == 2:
+            b = (y[1] - y[0]) / (xc[1] - xc[0])
+            a = y[0] - b * xc[0]
+            sb = sa = cab = math.nan
+        else:
+            lf = _fit.line_fit(xc, y, sigma)
+            b, a, sb, sa, cab = lf.slope, lf.intercept, lf.slope_stderr, lf.intercept_stderr, lf.cov
+            if sigma is not None:
+                chi2_red = lf.residual_std**2
+                infl = math.sqrt(chi2_red) if chi2_red > 1 and not absolute_sigma else 1.0
+                sb, sa, cab = sb * infl, sa * infl, cab * infl**2
+        resid = y - (a + b * xc)
+        label = "ordinary least squares in Tc" + (
+            " (weighted by tc_err)" if sy_all is not None else ""
+        )
+    else:
+        raise DataError(f"method must be 'ols' or 'york', got {method!r}")
+    rstd = float(np.sqrt(np.sum(resid**2) / (n - 2))) if n > 2 else math.nan
+    nc = -a / b if b != 0 else math.nan
+    var_nc = (sa**2 + nc**2 * sb**2 + 2 * nc * cab) / b**2 if b != 0 else math.nan
+    se_nc = math.sqrt(var_nc) if math.isfinite(var_nc) and var_nc >= 0 else math.nan
+    # back to SI then to display units: slope per m^-2 = b/xs; per cm^-2 = b/xs*1e4
+    slope = Estimate(b / xs * 1e4, sb / xs * 1e4, "K cm^2", label)
+    inter = Estimate(a, sa, "K", label)
+    ncrit = Estimate(
+        nc * xs * 1e-4, se_nc * xs * 1e-4, "cm^-2", f"{label}; n_s where the line reaches Tc = 0"
+    )
+    if math.isfinite(nc) and nc * xs < x.min():
+        span = float(x.max() - x.min())
+        frac = (x.min() - nc * xs) / span
+        if frac > 0.5:
+            ncrit = dataclasses.replace(
+                ncrit,
+                flag=f"extrapolated {100 * frac:.0f}% of the data span below the lowest n_s",
+            )
+    return LineResult(slope, inter, ncrit, int(n), rstd, chi2_red, label)
