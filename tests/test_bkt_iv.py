@@ -9,7 +9,6 @@ Gaussian voltage noise; the truth is the model's own alpha(T) and t_bkt_iv.
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pytest
@@ -117,8 +116,8 @@ def test_t_alpha1_is_first_ohmic_temperature_above_t_bkt():
     assert all(c.ohmic and not c.alpha.ok for c in above)
 
 
-def test_timing_200_curves():
-    """200 forward-model curves (964 points each) analyse in well under 2 s."""
+def test_family_of_200_curves():
+    """200 forward-model curves (964 points each): T_BKT within 2% (speed: benchmarks/)."""
     temps = np.linspace(0.03, 0.17, 200)
     p = _params(0.005)
     df = sim.measure_iv(p, temps, rng=3, setpoint_scatter=0.0)
@@ -126,12 +125,9 @@ def test_timing_200_curves():
         Curve(g.I_A.to_numpy(), g.V_V.to_numpy(), fixed={"T_K": float(t)})
         for t, g in df.groupby("T_K", sort=True)
     ]
-    t0 = time.perf_counter()
     fam = bkt.iv_family(curves)
-    dt = time.perf_counter() - t0
     assert len(fam.curves) == 200
     assert abs(fam.t_bkt_K.value / 0.138 - 1) < 0.02
-    assert dt < 2.0
 
 
 # --------------------------------------------------------------------------

@@ -9,7 +9,6 @@ form of :mod:`sc2d.physics`) and from the forward model
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pytest
@@ -315,17 +314,15 @@ def test_family_bad_curve_is_flagged_not_raised():
     assert "at least 10 are needed" in fam.curves[1].flags[0]
 
 
-def test_family_of_400_curves_of_5000_points_is_fast():
-    """Vectorised per-curve processing: 400 x 5000 points in a few seconds."""
+def test_family_of_400_curves_of_5000_points():
+    """400 x 5000-point curves: Tc(50%) of the first and last within 0.1% (speed: benchmarks/)."""
     rng = np.random.default_rng(14)
     t = np.linspace(0.02, 0.6, 5000)
     curves = [
         Curve(t, step(t, tc=0.25 - 0.0004 * i) + rng.normal(0, 1, t.size), fixed={"B_T": i * 1e-4})
         for i in range(400)
     ]
-    t0 = time.perf_counter()
     fam = tc_family(curves, normal_at=0.4)
-    assert time.perf_counter() - t0 < 20
     v, _ = fam.tc("0.5")
     truth = [step_truth(0.5, tc=0.25 - 0.0004 * i) for i in (0, 399)]
     assert v[[0, 399]] == pytest.approx(truth, rel=1e-3)

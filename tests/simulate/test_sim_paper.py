@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -20,14 +19,13 @@ else:  # pragma: no cover
 @pytest.fixture(scope="module")
 def paper(tmp_path_factory):
     out = tmp_path_factory.mktemp("paper")
-    t0 = time.perf_counter()
     truth = write_paper(out, seed=0)
-    return out, truth, time.perf_counter() - t0
+    return out, truth, None
 
 
-def test_writes_in_seconds_and_every_file_exists(paper):
-    out, truth, dt = paper
-    assert dt < 15.0
+def test_every_file_exists(paper):
+    """Every file listed in truth.json is written and non-empty (speed: benchmarks/)."""
+    out, truth, _ = paper
     for f in truth["files"]:
         assert (out / f).is_file() and (out / f).stat().st_size > 0
 

@@ -1,0 +1,428 @@
+"""Delimited text tables: CSV, TSV, semicolon- and whitespace-separated.
+
+The layout is worked out once from the head of the file (never by trying
+parsers in turn): lines are classified as blank, comment (``#``, ``%``,
+``;``, ``//``), or fields; for each candidate delimiter (tab, comma,
+semicolon, ``|``, whitespace) the longest run of consecutive lines with the
+same number of mostly numeric fields is the data block. The header is the
+line just above it when it has the same number of fields and is mostly text,
+else the last comment line above it that splits into as many names (the
+``#datetime t_s iHTS_A ...`` style), else ``col1, col2...``. Everything above
+goes to ``meta["preamble"]``; a short text footer after the data (``Ic(+)
+0.000017``) to ``meta["footer"]``.
+
+Stoner-lab "TDI Format" files (LabVIEW): the first column holds a
+``key{type}=value`` metadata string on each row; it is moved to
+``meta["tdi"]`` and dropped.
+
+Parsing uses pandas with the pyarrow engine for large simple files and the C
+engine otherwise (or when pyarrow refuses the file); both give the same table.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import FormatError
+
+__all__ = ["TextLayout", "read_text", "sniff_layout"]
+
+_COMMENT_PREFIXES = ("#", "%", ";", "//", "!")
+_DELIMS = ("\t", ",", ";", "|", None)  # None: runs of whitespace
+#: files at least this large go through pyarrow when the layout is simple
+PYARROW_MIN_BYTES = 1 << 20
+#: lines looked at to find the layout
+SNIFF_LINES = 2000
+#: more columns than this is not a measurement table (probably transposed)
+MAX_COLUMNS = 10_000
+_FLOAT_RE = re.compile(
+    r"^[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|nan|inf|infinity)$", re.IGNORECASE
+)
+
+
+def _is_num(tok: str) -> bool:
+    return bool(_FLOAT_RE.match(tok.strip().strip('"').strip("'")))
+
+
+def _split(line: str, delim: str | None) -> list[str]:
+    if delim is None:
+        return line.split()
+    if '"' in line:
+        return [t.strip() for t in next(csv.reader([line], delimiter=delim))]
+    return [t.strip() for t in line.split(delim)]
+
+
+@dataclass
+class TextLayout:
+    """Where the table sits in a text file and how it is split."""
+
+    delimiter: str | None
+    header_line: int | None  # 0-based line index of the header (None: no header)
+    header_from_comment: bool
+    names: list[str]
+    first_data_line: int  # 0-based
+    n_data_lines: int | None  # data lines to read (None: to the end of the file)
+    comment: str | None
+    decimal: str = "."
+    preamble: list[str] = field(default_factory=list)
+    footer: list[str] = field(default_factory=list)
+
+
+def _is_comment(line: str) -> str | None:
+    s = line.lstrip()
+    for p in _COMMENT_PREFIXES:
+        if s.startswith(p):
+            return p
+    return None
+
+
+def _numeric_line(toks: list[str]) -> bool:
+    if not toks:
+        return False
+    n_num = sum(1 for t in toks if t and _is_num(t))
+    n_empty = sum(1 for t in toks if not t)
+    return n_num >= 1 and (n_num + n_empty) >= 0.5 * len(toks)
+
+
+def _header_tokens(line: str, delim: str | None, n_fields: int) -> list[str]:
+    """Split a header line; whitespace headers may hold names like ``T (K)``."""
+    toks = _split(line, delim)
+    if delim is not None or len(toks) == n_fields:
+        return toks
+    alt = [t for t in re.split(r"\t| {2,}", line.strip()) if t]
+    if len(alt) == n_fields:
+        return alt
+    merged: list[str] = []
+    for t in toks:  # glue "(K)" / "[K]" to the name before it
+        if merged and t[:1] in "([":
+            merged[-1] += " " + t
+        else:
+            merged.append(t)
+    return merged if len(merged) == n_fields else toks
+
+
+def _all_numeric(toks: list[str]) -> bool:
+    full = [t for t in toks if t]
+    return len(full) >= 2 and all(_is_num(t) for t in full)
+
+
+def sniff_layout(lines: list[str], *, complete: bool, source: str) -> TextLayout:
+    """Find delimiter, header and data block in the first ``lines`` of a file.
+
+    Parameters
+    ----------
+    lines : list of str
+        Lines of the head of the file (no line ends).
+    complete : bool
+        True when ``lines`` is the whole file (then a text footer can be cut).
+    source : str
+        File name for messages.
+    """
+    kinds: list[str] = []  # "b" blank, "c" comment, "t" fields
+    for ln in lines:
+        if not ln.strip():
+            kinds.append("b")
+        elif _is_comment(ln) and not _numeric_line(_split(ln, ";")[1:]):
+            kinds.append("c")
+        else:
+            kinds.append("t")
+
+    best: tuple[Any, ...] | None = None
+    for prio, d in enumerate(_DELIMS):
+        run_start, run_len, run_n, run_lines = -1, 0, 0, 0
+        cur_start, cur_n, cur_len, cur_last = -1, 0, 0, -1
+        for i, (ln, k) in enumerate(zip(lines, kinds, strict=False)):
+            if k == "b":
+                continue
+            if k == "c":
+                continue
+            toks = _split(ln, d)
+            if d == ";":
+                toks = [
+                    t.replace(",", ".", 1) if t.count(",") == 1 and "." not in t else t
+                    for t in toks
+                ]
+            n = len(toks)
+            if n >= 2 and not any(toks):
+                # a row of empty cells (",,"): part of the data when inside a run
+                if cur_start >= 0 and n == cur_n:
+                    cur_len += 1
+                    cur_last = i
+                continue
+            ok = n >= 2 and _numeric_line(toks)
+            if ok and cur_start >= 0 and n == cur_n:
+                cur_len += 1
+                cur_last = i
+            elif ok:
+                cur_start, cur_n, cur_len, cur_last = i, n, 1, i
+            else:
+                cur_start, cur_n, cur_len = -1, 0, 0
+            if cur_len > run_len:
+                run_start, run_len, run_n, run_lines = cur_start, cur_len, cur_n, cur_last
+        if run_len == 0:
+            continue
+        score = (run_len, run_n if d is not None else run_n - 0.5, -prio)
+        if best is None or score > best[0]:
+            best = (score, d, run_start, run_lines, run_n)
+    if best is None:
+        has_text = any(k == "t" for k in kinds)
+        if not has_text and any(k == "c" for k in kinds):
+            raise FormatError(f"{source} holds only comment lines, no table; check the file")
+        if has_text:
+            raise FormatError(
+                f"{source} has no data rows (no line of two or more numeric fields); "
+                "sc2d reads CSV/TSV tables with one header line, Quantum Design .dat, "
+                "QCoDeS .db and NetCDF"
+            )
+        raise FormatError(f"{source} is empty (no table found); check the file")
+    _, delim, start, last, n_fields = best
+    if n_fields > MAX_COLUMNS:
+        raise FormatError(
+            f"{source} has {n_fields} columns, over sc2d's limit of {MAX_COLUMNS}; "
+            "is the table transposed (one row per quantity)? write one column per quantity"
+        )
+    # decimal comma ("1,5;2,3")
+    decimal = "."
+    if delim == ";":
+        sample = [t for t in _split(lines[start], ";") if t]
+        if any("," in t for t in sample) and not any("." in t for t in sample):
+            decimal = ","
+
+    # a numeric line just above the block: ragged data, not a preamble
+    j = start - 1
+    while j >= 0 and kinds[j] == "b":
+        j -= 1
+    if j >= 0 and kinds[j] == "t" and _all_numeric(_split(lines[j], delim)):
+        raise FormatError(
+            f"{source}: line {j + 1} has {len(_split(lines[j], delim))} fields where the data "
+            f"have {n_fields}; fix that line (a stray delimiter?) or remove it"
+        )
+
+    # header
+    names: list[str] = []
+    header_line: int | None = None
+    from_comment = False
+    j = start - 1
+    while j >= 0 and kinds[j] == "b":
+        j -= 1
+    if j >= 0 and kinds[j] == "t":
+        toks = _header_tokens(lines[j], delim, n_fields)
+        if len(toks) in (n_fields, n_fields + 1, n_fields - 1) and sum(
+            _is_num(t) for t in toks
+        ) < 0.5 * len(toks):
+            names, header_line = toks, j
+    if header_line is None:
+        for j in range(start - 1, -1, -1):
+            if kinds[j] == "t":
+                break
+            if kinds[j] != "c":
+                continue
+            body = lines[j].lstrip()
+            p = _is_comment(body) or ""
+            body = body[len(p) :].strip()
+            toks = _header_tokens(body, delim, n_fields)
+            if len(toks) == n_fields and sum(_is_num(t) for t in toks) < 0.5 * len(toks):
+                names, header_line, from_comment = toks, j, True
+                break
+    names = [n.strip().strip('"').strip("'").strip() for n in names]
+    if header_line is None:
+        names = [f"col{i + 1}" for i in range(n_fields)]
+    if len(names) < n_fields:
+        names += [f"col{i + 1}" for i in range(len(names), n_fields)]
+    names = [n if n else f"col{i + 1}" for i, n in enumerate(names)]
+    seen: dict[str, int] = {}
+    for i, n in enumerate(names):
+        if n in seen:
+            seen[n] += 1
+            names[i] = f"{n}.{seen[n]}"
+        else:
+            seen[n] = 0
+
+    top = header_line if header_line is not None else start
+    preamble = [ln for ln in lines[:top] if ln.strip()]
+    comment = None
+    for ln, k in zip(lines, kinds, strict=False):
+        if k == "c":
+            c = _is_comment(ln)
+            if c and c != delim and c not in ("//",):
+                comment = c[0]
+                break
+    # comment lines inside the data block need the comment option
+    in_block = [k for k in kinds[start : last + 1]]
+    if "c" in in_block and comment is None:
+        comment = "#"
+    n_lines = None
+    footer: list[str] = []
+    if complete:
+        tail = [ln for ln in lines[last + 1 :] if ln.strip()]
+        if tail and not any(_all_numeric(_split(ln, delim)) for ln in tail):
+            n_lines = sum(1 for k in kinds[start : last + 1] if k == "t")
+            footer = tail
+    return TextLayout(
+        delimiter=delim,
+        header_line=header_line,
+        header_from_comment=from_comment,
+        names=names,
+        first_data_line=start,
+        n_data_lines=n_lines,
+        comment=comment,
+        decimal=decimal,
+        preamble=preamble[:200],
+        footer=footer[:50],
+    )
+
+
+def _pandas_read(path: Path, lay: TextLayout, encoding: str, engine: str) -> pd.DataFrame:
+    kw: dict[str, Any] = {
+        "header": None,
+        "names": lay.names,
+        "skiprows": lay.first_data_line,
+        "encoding": encoding,
+    }
+    if engine == "pyarrow":
+        return pd.read_csv(path, engine="pyarrow", sep=lay.delimiter, **kw)
+    kw.update(index_col=False, skip_blank_lines=True, low_memory=False)
+    if lay.comment:
+        kw["comment"] = lay.comment
+    if lay.n_data_lines is not None:
+        kw["nrows"] = lay.n_data_lines
+    if lay.decimal != ".":
+        kw["decimal"] = lay.decimal
+    sep = r"\s+" if lay.delimiter is None else lay.delimiter
+    return pd.read_csv(path, engine="c", sep=sep, **kw)
+
+
+def _simple(lay: TextLayout, size: int, encoding: str) -> bool:
+    return (
+        size >= PYARROW_MIN_BYTES
+        and lay.delimiter in ("\t", ",", ";", "|")
+        and lay.n_data_lines is None
+        and lay.decimal == "."
+        and encoding in ("utf-8", "utf-8-sig")
+        and lay.comment is None
+    )
+
+
+def _trim_footer(df: pd.DataFrame, lay: TextLayout) -> tuple[pd.DataFrame, list[str]]:
+    """Drop a short block of text rows at the end (instrument summaries)."""
+    if len(df) < 3:
+        return df, []
+    bad_any = np.zeros(len(df), dtype=bool)
+    n_numeric_cols = 0
+    for c in df.columns:
+        s = df[c]
+        if s.dtype.kind in "fiub":
+            n_numeric_cols += 1
+            continue
+        st = s.astype("string").str.strip()
+        num = pd.to_numeric(st, errors="coerce")
+        ok = num.notna() | st.isna() | (st == "")
+        frac = float(ok.mean())
+        if frac >= 0.5:
+            n_numeric_cols += 1
+            bad_any |= ~ok.to_numpy(dtype=bool)
+    if not bad_any.any() or n_numeric_cols == 0:
+        return df, []
+    first_bad = int(np.argmax(bad_any))
+    k = len(df) - first_bad
+    if k > 10 or not bad_any[first_bad:].all():
+        return df, []
+    rows = [" ".join(str(v) for v in r if pd.notna(v)) for r in df.iloc[first_bad:].to_numpy()]
+    return df.iloc[:first_bad].reset_index(drop=True), rows
+
+
+def read_text(
+    path: Path,
+    head: str,
+    *,
+    complete: bool,
+    encoding: str,
+    size: int,
+    engine: str | None = None,
+) -> tuple[pd.DataFrame, dict[str, Any], int]:
+    """Read a delimited text table.
+
+    Returns
+    -------
+    df : DataFrame
+        The table as written (original column names).
+    meta : dict
+        ``preamble``, ``footer``, ``delimiter``, ``engine`` and, for TDI
+        files, ``tdi``.
+    first_line : int
+        1-based line number of the first data row (for messages).
+    """
+    lines = head.splitlines()
+    name = path.name
+    if len(lines) > SNIFF_LINES:  # the layout shows in the first lines; a footer is trimmed later
+        lines, complete = lines[:SNIFF_LINES], False
+    lay = sniff_layout(lines, complete=complete, source=name)
+    if engine is None:
+        engine = "pyarrow" if _simple(lay, size, encoding) and _has_pyarrow() else "c"
+    used = engine
+    try:
+        try:
+            df = _pandas_read(path, lay, encoding, engine)
+        except Exception:
+            if engine != "pyarrow":
+                raise
+            used = "c"  # pyarrow refused (comment lines, ragged rows...): the C engine decides
+            df = _pandas_read(path, lay, encoding, "c")
+    except UnicodeDecodeError:
+        used, encoding = "c", "latin-1"
+        df = _pandas_read(path, lay, encoding, "c")
+    except pd.errors.ParserError as exc:
+        msg = " ".join(str(exc).split())
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
+        if m:
+            line = int(m.group(2))  # pandas counts lines of the whole file
+            raise FormatError(
+                f"{name}: line {line} has {m.group(3)} fields where the header has "
+                f"{m.group(1)}; fix that line (a stray delimiter?) or remove it"
+            ) from None
+        raise FormatError(
+            f"{name} cannot be parsed as a table ({msg[:200]}); check the file"
+        ) from None
+    if len(df.columns) != len(lay.names):  # pragma: no cover - defensive
+        raise FormatError(f"{name}: could not split the header into columns")
+    meta: dict[str, Any] = {
+        "delimiter": {"\t": "tab", None: "whitespace"}.get(lay.delimiter, lay.delimiter),
+        "engine": used,
+    }
+    if lay.preamble:
+        meta["preamble"] = lay.preamble
+    footer = list(lay.footer)
+    df, more = _trim_footer(df, lay)
+    footer = more + footer
+    if footer:
+        meta["footer"] = footer
+    if lay.names and str(lay.names[0]).startswith("TDI Format"):
+        col0 = df.columns[0]
+        tdi: dict[str, str] = {}
+        for v in df[col0].dropna().astype(str):
+            key, eq, val = v.partition("=")
+            if eq:
+                tdi[re.sub(r"\{.*\}$", "", key).strip()] = val.strip()
+        meta["tdi"] = tdi
+        meta["tdi_version"] = str(lay.names[0])
+        df = df.drop(columns=[col0])
+    if len(df) == 0:
+        raise FormatError(
+            f"{name} has a header but no data rows; record some data or check the file"
+        )
+    return df, meta, lay.first_data_line + 1
+
+
+def _has_pyarrow() -> bool:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:  # pragma: no cover - depends on the environment
+        return False
+    return True
