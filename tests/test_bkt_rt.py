@@ -282,3 +282,37 @@ def test_linearisation_needs_enough_points():
         DataError, match="the linearisation needs at least 11 points with R > 0, got 9"
     ):
         bkt.hn_linearization(t, r, r_normal=1000.0)
+
+
+@pytest.mark.parametrize("what", ["metal", "narrow_T"])
+def test_al_fit_without_transition_gives_no_tc0(what):
+    """No transition, no Aslamazov-Larkin T_c0: a metal (R = 300(1 + 0.1 T) Ohm,
+    0.05-0.4 K) fits with T_c0 -> 0 (far below the window), and 5 mK of data at 2 K
+    cannot separate ln(T/T_c0) from the R_N(T) slope (window < 5% in T). Both
+    give T_c0, the free-amplitude T_c0 and the amplitude ratio as flagged NaN."""
+    rng = np.random.default_rng(4)
+    if what == "metal":
+        t = np.linspace(0.4, 0.05, 150)
+        r = 300.0 * (1 + 0.1 * t) + rng.normal(0, 0.02, t.size)
+        why = "far below the window"
+    else:
+        t = 2.0 + rng.normal(0, 1e-3, 150)
+        r = 312.0 + rng.normal(0, 0.05, 150)
+        why = "at least 5% is needed"
+    al = bkt.al_fit(t, r)
+    for e in (al.tc0_K, al.tc0_free_K, al.amplitude_ratio):
+        assert math.isnan(e.value) and why in e.flag, e
+    res = bkt.bkt_rt(t, r)
+    assert math.isnan(res.tc0_K.value) and res.tc0_K.flag
+    assert res.to_dict()["tc0_K"]["value"] is None
+    assert math.isnan(res.b_over_bcg)
+
+
+def test_al_fit_real_transition_keeps_tc0():
+    """The no-transition rules leave a genuine transition alone: T_c0 = 0.2 K within
+    0.5% and unflagged for the homogeneous and the 3%-inhomogeneous film."""
+    for kw in ({}, {"inhomogeneity": 0.03}):
+        t, r = _rt(_params(**kw), 0)
+        al = bkt.al_fit(t, r)
+        assert al.tc0_K.ok and al.tc0_free_K.ok and al.amplitude_ratio.ok
+        assert al.tc0_K.value == pytest.approx(0.2, rel=0.06)

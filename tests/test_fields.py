@@ -467,3 +467,25 @@ def test_reference_temperature_inside_the_transition_is_flagged():
     r = F.hc2_analysis(fam, normal_at=TC0)
     assert any("choose a higher --normal-at" in n for n in r.notes)
     assert not F.hc2_points_from_rt(fam, normal_at=0.3).notes
+
+
+def test_zero_field_crossing_stderr_covers_the_curvature_of_the_transition():
+    """The twin's R(T) bends sharply at R = R_N/2 (HN below, AL above): a straight
+    line through 40-60% of R_N misses the noiseless midpoint by ~70 uK. The
+    estimator systematic (line vs neighbour interpolation) keeps the truth within
+    3 stderr, and the Pauli limit states criterion and reference temperature."""
+    from sc2d.simulate import SampleParams, solve_tc, true_rt_field, true_tc
+
+    s = solve_tc(SampleParams(r_n=367.0, tc0=0.19, t_bkt=0.178), 0.1815, fraction=0.5, t_ref=0.4)
+    t = np.concatenate([np.linspace(0.03, 0.17, 60), np.linspace(0.17, 0.2, 131)[1:]])
+    t = np.concatenate([t, np.linspace(0.2, 0.4, 40)[1:]])
+    curves = [
+        Curve(t, true_rt_field(s, t, b, orientation="perp"), "T_K", "R_ohm", {"B_T": b})
+        for b in (0.0, 0.002, 0.004, 0.006)
+    ]
+    pts = F.hc2_points_from_rt(curves, normal_at=0.4)
+    z = pts[0]
+    tc = true_tc(s, 0.5, 0.4)
+    assert abs(z.T_K - tc) < 3 * z.T_stderr_K, (z.T_K - tc, z.T_stderr_K)
+    res = F.hc2_analysis(curves, normal_at=0.4)
+    assert "50% of R(T = 0.4 K)" in res.pauli_limit_T.method

@@ -278,3 +278,22 @@ def test_forward_model_hall_recovery():
         assert abs(res.mobility_cm2_per_Vs.value / mu_true - 1) < 1e-2
         zn.append((res.n_s_cm2.value - NS * 1e-4) / res.n_s_cm2.stderr)
     assert 0.3 < float(np.sqrt(np.mean(np.square(zn)))) < 3.0
+
+
+def test_parity_grid_merges_plus_minus_b_differing_in_the_last_bit():
+    """+B and -B setpoints read back from Oe (x 1e-4) differ by an ulp: one grid point each.
+
+    The grid and the antisymmetric part must not depend on the last bit of
+    the field values (R_xy = -B/(e n_s) exactly: R_anti = -B/(e n_s) to 1e-12).
+    """
+    b = loop(61, 9.0)
+    oe = b / 1e-4
+    b_rt = oe * 1e-4  # the reader's round trip
+    b_rt[b_rt < 0] = np.nextafter(b_rt[b_rt < 0], 0)  # make sure -B is 1 ulp off +B
+    rxy = -b_rt / (E * NS)
+    g_ref, a_ref = antisymmetrize(b, -b / (E * NS))
+    g, a = antisymmetrize(b_rt, rxy)
+    assert g.size == g_ref.size == 30  # 0 ... 8.7 T: the down leg starts below 9 T
+    np.testing.assert_allclose(g, g_ref, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(a, -g / (E * NS), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(a, a_ref, rtol=1e-12, atol=1e-300)

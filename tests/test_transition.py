@@ -446,3 +446,36 @@ def test_result_types_are_frozen():
     assert isinstance(res, TcResult)
     with pytest.raises(AttributeError):
         res.direction = "up"  # type: ignore[misc]
+
+
+def test_duplicated_rows_are_one_reading():
+    """Rows logged twice (all of them, or a few anywhere): Tc, R_N and n_points unchanged (1e-12).
+
+    A repeated (T, R) pair is one reading; counted twice it would change the
+    noise estimate, the rolling median and the local fits.
+    """
+    rng = np.random.default_rng(21)
+    t = np.linspace(0.4, 0.05, 160)
+    r = step(t) + 0.3 * rng.standard_normal(t.size)
+    ref = critical_temperature(t, r, normal_at=0.4)
+    every = np.repeat(np.arange(t.size), 2)
+    few = np.sort(np.concatenate([np.arange(t.size), [3, 50, 51, 90, 159]]))
+    perm = rng.permutation(t.size)  # rows in random order, three of them again at the end
+    shuffled = np.concatenate([perm, perm[[7, 80, 120]]])
+    ref_shuffled = critical_temperature(t[perm], r[perm], normal_at=0.4)
+    for idx, want in ((every, ref), (few, ref), (shuffled, ref_shuffled)):
+        got = critical_temperature(t[idx], r[idx], normal_at=0.4)
+        for c in ("0.9", "0.5", "0.1"):
+            assert got.tc_K[c].value == pytest.approx(want.tc_K[c].value, rel=1e-12)
+            assert got.tc_K[c].stderr == pytest.approx(want.tc_K[c].stderr, rel=1e-12)
+        assert got.r_normal_ohm.value == pytest.approx(want.r_normal_ohm.value, rel=1e-12)
+        assert got.n_points == want.n_points == t.size
+
+
+def test_identical_cooling_and_warming_runs_are_not_merged():
+    """Noiseless cool-down then warm-up at the same temperatures: both runs analysed (no merge)."""
+    t = np.linspace(0.4, 0.05, 120)
+    tt = np.concatenate([t, t[::-1]])
+    res = critical_temperature(tt, step(tt), normal_at=0.4)
+    assert res.direction == "both"
+    assert res.tc_K["0.5"].value == pytest.approx(step_truth(0.5), abs=2e-4)

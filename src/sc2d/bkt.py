@@ -536,42 +536,92 @@ class _PLData:
     v: np.ndarray
     noise: float
     odd: bool
+    legs: str = ""  # which legs were used, for the method text
+
+
+def _legs_agree(p: _Prepared) -> tuple[bool, str]:
+    """Whether the increasing- and decreasing-|I| legs are one curve (no hysteresis).
+
+    Compares I_c (increasing |I|) with I_r (decreasing |I|) at two levels: the
+    onset (voltage criterion, 5 sigma_V) and the switching to the normal
+    state (V/I > 0.5 R_N). The legs agree when, at both, |I_c - I_r| <= 3
+    combined stderr, or neither leg crosses (an ohmic curve, or one that
+    never switches). A hysteretic film agrees at the onset (the power law
+    is the same on both legs) but not at the switching: the falling leg
+    stays normal down to I_r. Returns (agree, reason).
+    """
+    incs = {b.increasing for b in p.branches}
+    if incs != {True, False}:
+        return False, "only one sweep direction"
+    sig = []
+    for crit, frac, what in (("voltage", 0.01, "onset"), ("resistance", 0.5, "switching")):
+        ic = _ic_from_prepared(p, crit, None, frac, None)
+        c, r = ic.ic_A, ic.ir_A
+        fc, fr = math.isfinite(c.value), math.isfinite(r.value)
+        if not fc and not fr:
+            continue
+        if fc != fr:
+            return False, f"hysteretic ({what}: I_c or I_r missing on one leg)"
+        se = math.hypot(c.stderr, r.stderr)
+        if not (math.isfinite(se) and abs(c.value - r.value) <= 3 * se):
+            return False, f"hysteretic ({what}: I_c and I_r differ by > 3 sigma)"
+        sig.append(abs(c.value - r.value) / se if se > 0 else 0.0)
+    if not sig:
+        return True, "no threshold crossing on either leg"
+    return True, f"I_c, I_r agree within {max(sig):.1f} sigma at onset and switching"
 
 
 def _pl_data(p: _Prepared) -> _PLData:
     """|I|, V for the power law: the odd part where both polarities exist.
 
-    Per polarity the increasing-|I| branches are used (the decreasing ones
-    when no increasing one was swept); repeats are pooled. V_odd(I) =
-    [V(I) - V(-I)]/2 on the positive currents inside the common range.
+    Without hysteresis (:func:`_legs_agree`: I_c and I_r agree within their
+    errors) the increasing- and decreasing-|I| legs are the same V(I) and
+    are pooled per polarity, sorted by current (ties by voltage), so the
+    answer does not depend on which leg the recording order makes "rising"
+    (a reversed sweep gives the same numbers). With hysteresis only the
+    increasing-|I| legs are used (the decreasing ones when no increasing one
+    was swept): the decreasing leg stays normal down to I_r. Repeats are
+    pooled. V_odd(I) = [V(I) - V(-I)]/2 on the positive currents inside the
+    common range, V(-I) interpolated in ln I (duplicate currents averaged).
     """
+    pool, why = _legs_agree(p)
+    legs = (
+        f"increasing and decreasing |I| pooled ({why})"
+        if pool
+        else f"increasing |I| only ({why})"
+        if any(b.increasing for b in p.branches)
+        else "decreasing |I| only (no increasing leg swept)"
+    )
     pol: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for sign in (1, -1):
-        bs = [b for b in p.branches if b.sign == sign and b.increasing]
+        bs = [b for b in p.branches if b.sign == sign and (pool or b.increasing)]
         if not bs:
             bs = [b for b in p.branches if b.sign == sign]
         if not bs:
             continue
         a = np.concatenate([b.a for b in bs])
         v = np.concatenate([b.v for b in bs])
-        o = np.argsort(a, kind="stable")
+        o = np.lexsort((v, a))  # by current, ties by voltage: independent of leg order
         a, v = a[o], v[o]
         m = a > 0
         pol[sign] = (a[m], v[m])
     if 1 in pol and -1 in pol:
         ap, vp = pol[1]
         an, vn = pol[-1]
-        lo, hi = max(ap[0], an[0]), min(ap[-1], an[-1])
-        if ap.size and an.size and hi > lo:
+        lo, hi = (max(ap[0], an[0]), min(ap[-1], an[-1])) if ap.size and an.size else (0.0, 0.0)
+        if hi > lo:
             m = (ap >= lo * (1 - 1e-9)) & (ap <= hi * (1 + 1e-9))
-            au, iu = np.unique(an, return_index=True)
-            vni = np.interp(np.log(ap[m]), np.log(au), vn[iu])
-            return _PLData(ap[m], 0.5 * (vp[m] + vni), p.noise / math.sqrt(2), True)
+            au, inv = np.unique(an, return_inverse=True)
+            vu = np.bincount(inv, weights=vn, minlength=au.size) / np.bincount(
+                inv, minlength=au.size
+            )
+            vni = np.interp(np.log(ap[m]), np.log(au), vu)
+            return _PLData(ap[m], 0.5 * (vp[m] + vni), p.noise / math.sqrt(2), True, legs)
     sign = 1 if 1 in pol else -1
     if sign not in pol:
-        return _PLData(np.empty(0), np.empty(0), p.noise, False)
+        return _PLData(np.empty(0), np.empty(0), p.noise, False, legs)
     a, v = pol[sign]
-    return _PLData(a, v, p.noise, False)
+    return _PLData(a, v, p.noise, False, legs)
 
 
 @dataclass(frozen=True)
@@ -746,8 +796,13 @@ def _pl_result(d: _PLData, win: _Window, rn: float, fit: dict[str, float] | None
     xm = float(np.mean(np.log(aw)))
     pre = float(np.exp(fit["intercept"] + fit["slope"] * xm))
     part = "odd part [V(I) - V(-I)]/2, " if d.odd else ""
+    legs = f"{d.legs}, " if d.legs else ""
     alpha = Estimate(
-        fit["slope"], fit["slope_stderr"], "", f"slope of ln V vs ln I ({part}{win.method})", wnd
+        fit["slope"],
+        fit["slope_stderr"],
+        "",
+        f"slope of ln V vs ln I ({part}{legs}{win.method})",
+        wnd,
     )
     return PowerLawResult(
         alpha, wnd, int(win.mask.sum()), pre, d.noise, rn, win.method, win.straight, a_ro, v_ro, msk
@@ -1892,6 +1947,44 @@ class ALResult(Result):
     _r_fit: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
 
 
+#: the AL window must span at least this fraction of its highest T (al_fit)
+_AL_MIN_SPAN = 0.05
+#: a fitted T_c0 below this fraction of the window's lowest T is no transition
+_AL_MIN_TC0_FRACTION = 0.5
+#: a T_c0 whose stderr exceeds this fraction of its value is unconstrained
+_AL_MAX_REL_STDERR = 0.5
+
+
+def _al_no_tc0(tc0: float, stderr: float, wnd: tuple[float, float], what: str) -> str:
+    """Why a fitted AL T_c0 is no answer ("" when it is one).
+
+    The AL excess conductance (e^2/16 hbar)/ln(T/T_c0) is only told apart from
+    a smooth R_N(T) when the window spans a useful range of T (>= 5%) and T_c0
+    lies near it: a T_c0 below half the lowest window temperature changes R by
+    less than the R_N(T) slope can absorb (a metal fits with T_c0 -> 0), and a
+    stderr above half the value means the data do not constrain it.
+    """
+    lo, hi = wnd
+    span = (hi - lo) / hi if hi > 0 else 0.0
+    if span < _AL_MIN_SPAN:
+        return (
+            f"the Aslamazov-Larkin window {lo:.4g}-{hi:.4g} K spans {100 * span:.2g}% in T; "
+            f"at least {100 * _AL_MIN_SPAN:.0f}% is needed to separate ln(T/T_c0) from the "
+            "R_N(T) slope: measure R(T) across the transition"
+        )
+    if not math.isfinite(tc0) or tc0 < _AL_MIN_TC0_FRACTION * lo:
+        return (
+            f"no superconducting transition resolved: the {what}AL fit puts T_c0 at "
+            f"{tc0:.3g} K, far below the window {lo:.4g}-{hi:.4g} K (R stays near R_N)"
+        )
+    if math.isfinite(stderr) and stderr > _AL_MAX_REL_STDERR * tc0:
+        return (
+            f"T_c0 unconstrained: the {what}AL fit gives {tc0:.3g} ± {stderr:.2g} K over "
+            f"{lo:.4g}-{hi:.4g} K; the data do not show the AL excess conductance"
+        )
+    return ""
+
+
 def al_fit(
     temperature: ArrayLike,
     resistance: ArrayLike,
@@ -1908,6 +2001,13 @@ def al_fit(
     (1968)), with R_N(T) = R_N0 + R_N1 (T - T_w) linear and the amplitude
     fixed; a second fit frees the amplitude and reports its ratio to
     e^2/(16 hbar). T_c0 is bounded below the window.
+
+    No transition, no T_c0: when the window spans < 5% in T, or T_c0 comes out
+    below half the window's lowest T (a metal fits with T_c0 -> 0), or its
+    stderr exceeds half its value, ``tc0_K`` (and likewise ``tc0_free_K`` and
+    ``amplitude_ratio`` for the free-amplitude fit) is
+    ``Estimate.missing("K", reason)``: value NaN (null in JSON), the reason in
+    ``flag``.
 
     Parameters
     ----------
@@ -1978,7 +2078,12 @@ def al_fit(
     flag = "" if fo.success else f"fit did not converge: {fo.message}"
     if not flag and tc0 > tmin * (1 - 1e-6):
         flag = "T_c0 pinned at the lowest window temperature; move the window up"
-    tc0_e = Estimate(tc0, float(fo.stderr[0]), "K", method, wnd, flag)
+    why = _al_no_tc0(tc0, float(fo.stderr[0]), wnd, "")
+    tc0_e = (
+        Estimate.missing("K", why, method)
+        if why
+        else Estimate(tc0, float(fo.stderr[0]), "K", method, wnd, flag)
+    )
     rn_e = Estimate(rn0f, float(fo.stderr[1]), "Ohm", method, wnd, flag)
     ff = _fit.curve_fit(
         model_free,
@@ -1989,17 +2094,16 @@ def al_fit(
         x_scale=[tmin * 0.01, scale, scale / tmin, 0.1],
     )
     fflag = "" if ff.success else f"fit did not converge: {ff.message}"
-    amp = Estimate(
-        float(ff.params[3]),
-        float(ff.stderr[3]),
-        "",
-        "free AL amplitude / (e^2/16 hbar)",
-        wnd,
-        fflag,
-    )
-    tc0f = Estimate(
-        float(ff.params[0]), float(ff.stderr[0]), "K", "2D AL, free amplitude", wnd, fflag
-    )
+    fwhy = why or _al_no_tc0(float(ff.params[0]), float(ff.stderr[0]), wnd, "free-amplitude ")
+    amp_method = "free AL amplitude / (e^2/16 hbar)"
+    free_method = "2D AL, free amplitude"
+    if fwhy:
+        # without a T_c0 the amplitude of 1/ln(T/T_c0) is not a measured number either
+        amp = Estimate.missing("", fwhy, amp_method)
+        tc0f = Estimate.missing("K", fwhy, free_method)
+    else:
+        amp = Estimate(float(ff.params[3]), float(ff.stderr[3]), "", amp_method, wnd, fflag)
+        tc0f = Estimate(float(ff.params[0]), float(ff.stderr[0]), "K", free_method, wnd, fflag)
     rfit = model(tw, tc0, rn0f, rn1f)
     arrs = [tw.copy(), rw.copy(), rfit]
     for arr in arrs:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -268,7 +269,9 @@ class Table:
     columns : dict
         Canonical name -> :class:`ColumnInfo`.
     meta : dict
-        Header metadata the reader found (title, instrument, run id...).
+        Header metadata the reader found (title, instrument, run id...),
+        and from column recognition ``alternatives``, ``notes``,
+        ``unknown_units`` and ``empty`` (see :mod:`sc2d.io.columns`).
     """
 
     data: Any
@@ -285,10 +288,41 @@ class Table:
         return name in self.columns and name in self.data.columns
 
     def column(self, name: str) -> np.ndarray:
-        """The canonical column ``name`` as a float array (SI)."""
-        from .errors import FormatError
+        """The canonical column ``name`` as a float array (SI).
+
+        Raises
+        ------
+        UnitError
+            When no column was recognised as ``name`` but one whose name says
+            that quantity has a unit the readers do not know
+            (``Temperature (furlongs)``): names the column, its unit and the
+            ``--units`` to pass (recorded by the reader in
+            ``meta["unknown_units"]``).
+        FormatError
+            When the column recognised as ``name`` holds no finite number
+            (``meta["empty"]``), or when there is no such column at all.
+        """
+        from .errors import FormatError, UnitError
 
         if not self.has(name):
+            src = os.path.basename(self.source) if self.source else "table"
+            unknown = self.meta.get("unknown_units", {}).get(name)
+            if unknown:
+                from .io.columns import CANONICAL_QUANTITY
+                from .io.units import known_units
+
+                col, unit = unknown[0]
+                q = CANONICAL_QUANTITY.get(name, name)
+                raise UnitError(
+                    f"column '{col}' in {src} has unknown unit '{unit}'; "
+                    f"pass --units '{col}=UNIT' (known for {q}: {known_units(q)})"
+                )
+            empty = self.meta.get("empty", {}).get(name)
+            if empty:
+                raise FormatError(
+                    f"column '{empty[0]}' in {src} holds no numbers (every value is "
+                    "NaN/inf/empty); check the file or pick another column with --x/--y/--by"
+                )
             known = ", ".join(sorted(self.columns)) or "none"
             raise FormatError(
                 f"{self.source or 'table'} has no {CANONICAL_COLUMNS.get(name, name)} column "

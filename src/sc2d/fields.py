@@ -340,8 +340,12 @@ def _crossing(x: np.ndarray, q: np.ndarray, f: float, sig_q: float) -> _Crossing
     points; at most min(f, 1 - f)); with fewer than 3 such
     points, linear interpolation between the two neighbours. The stderr
     comes from the noise sig_q (absolute) or the fit residuals, whichever is
-    larger; a two-point interpolation adds dx/sqrt(12) (the transition is
-    sharper than the sampling). Returns None when q never crosses f.
+    larger; the local line adds in quadrature the excess of its distance
+    from the neighbour interpolation over the noise of that distance (the
+    curvature of the transition inside the window, a systematic of the
+    estimator); a two-point interpolation adds
+    dx/sqrt(12) (the transition is sharper than the sampling). Returns None
+    when q never crosses f.
     """
     d = q - f
     neg = d < 0
@@ -373,6 +377,24 @@ def _crossing(x: np.ndarray, q: np.ndarray, f: float, sig_q: float) -> _Crossing
                 lf_w = _fit.line_fit(xs, ds, sigma=np.full(xs.size, sig_q))
                 se_abs = lf_w.x_intercept_stderr
             se = float(np.nanmax([se_res, se_abs])) if np.isfinite([se_res, se_abs]).any() else _NAN
+            # estimator systematic: a straight line through |q - f| < h does not
+            # follow the curvature of the transition (asymmetric HN/AL shape).
+            # Its distance D from the neighbour interpolation (PHYSICS sec. 3)
+            # has E[D^2] = bias^2 + noise variance of D; the excess over the
+            # noise is the curvature bias, added in quadrature (at the
+            # midpoint of the twin's sample #3, where R(T) bends sharply, it
+            # is ~1.5x the noise term)
+            x0, x1, q0, q1 = x[k], x[k + 1], q[k], q[k + 1]
+            x_int = x0 + (f - q0) * (x1 - x0) / (q1 - q0)
+            se_int = (
+                abs(x1 - x0) * sig_q * math.hypot(q1 - f, f - q0) / (q1 - q0) ** 2
+                if math.isfinite(sig_q) and sig_q > 0
+                else 0.0
+            )
+            se_n = se if math.isfinite(se) else 0.0
+            bias2 = (float(xc) - float(x_int)) ** 2 - se_n**2 - se_int**2
+            if bias2 > 0:
+                se = math.sqrt(se_n**2 + bias2)
             if x[i0] <= xc <= x[i1]:
                 return _Crossing(float(xc), se, spread, int(xs.size), "local line")
     # two-point interpolation
@@ -1053,13 +1075,13 @@ def gl_perp_fit(points: Sequence[Hc2Point] | Hc2Points, tc: float | None = None)
         Fewer than 3 points (2 with Tc fixed) or fewer than two fields;
         Hc2 not decreasing with T.
     """
-    a = _arrays(points, "gl_perp_fit", 3 if tc is None else 2)
+    a = _arrays(points, "the perpendicular GL fit", 3 if tc is None else 2)
     n = a["T_K"].size
     if tc is None:
         lf, chi2, weighted = _line_fit_t(a["B_T"], a, 1.0)
         if not (lf.slope < 0):
             raise FitError(
-                f"gl_perp_fit: Hc2_perp does not fall with T (dT/dB = {lf.slope:.3g} K/T); "
+                f"the perpendicular GL fit: Hc2_perp does not fall with T (dT/dB = {lf.slope:.3g} K/T); "
                 "check the orientation and the field column"
             )
         k = _birge(lf.residual_std, weighted)
@@ -1136,7 +1158,7 @@ def gl_par_fit(
     FitError
         Too few points, or Hc2_par not falling with T.
     """
-    a = _arrays(points, "gl_par_fit", 3 if tc is None else 2)
+    a = _arrays(points, "the in-plane GL fit", 3 if tc is None else 2)
     n = a["T_K"].size
     xi = _xi_m(xi_gl)
     u = a["B_T"] ** 2
@@ -1144,7 +1166,7 @@ def gl_par_fit(
         lf, chi2, weighted = _line_fit_t(u, a, 2 * a["B_T"])
         if not (lf.slope < 0):
             raise FitError(
-                f"gl_par_fit: Hc2_par does not fall with T (dT/dB^2 = {lf.slope:.3g} K/T^2); "
+                f"the in-plane GL fit: Hc2_par does not fall with T (dT/dB^2 = {lf.slope:.3g} K/T^2); "
                 "check the orientation and the field column"
             )
         k = _birge(lf.residual_std, weighted)
@@ -1191,8 +1213,8 @@ def gl_joint_fit(
     errors. d_SC and the anisotropy use the fitted covariance of
     (B0_perp, B0_par).
     """
-    ap = _arrays(perp, "gl_joint_fit (perp)", 2)
-    aq = _arrays(par, "gl_joint_fit (par)", 2)
+    ap = _arrays(perp, "the joint GL fit (perpendicular points)", 2)
+    aq = _arrays(par, "the joint GL fit (in-plane points)", 2)
     p0 = gl_perp_fit(perp) if ap["T_K"].size >= 3 else None
     q0 = gl_par_fit(par) if aq["T_K"].size >= 3 else None
     tc0 = np.mean([r.tc_K.value for r in (p0, q0) if r is not None] or [ap["T_K"].max()])
@@ -1224,7 +1246,7 @@ def gl_joint_fit(
             model, idx, t, out.params, sigma=sig, absolute_sigma=True, bounds=(lo, hi)
         )
     if not out.success or not np.all(np.isfinite(out.stderr)):
-        raise FitError(f"gl_joint_fit: the shared-Tc GL fit did not converge ({out.message})")
+        raise FitError(f"the shared-Tc GL fit did not converge ({out.message})")
     k2 = max(1.0, out.chi2_red) if sig is not None else 1.0
     cov = out.cov * k2
     se = np.sqrt(np.diag(cov))
@@ -1351,7 +1373,7 @@ def klb_fit(
     FitError
         Too few points, or the fit did not converge.
     """
-    a = _arrays(points, "klb_fit", 3)
+    a = _arrays(points, "the KLB spin-orbit fit", 3)
     gl = gl_par_fit(points)
     if fit_tc0 is None:
         fit_tc0 = tc0 is None
@@ -1386,7 +1408,7 @@ def klb_fit(
         model, idx, t, p0, sigma=sig, absolute_sigma=sig is not None, bounds=bounds
     )
     if not out.success:
-        raise FitError(f"klb_fit: the KLB fit did not converge ({out.message})")
+        raise FitError(f"the KLB spin-orbit fit did not converge ({out.message})")
     k = _birge(math.sqrt(out.chi2_red), sig is not None) if sig is not None else 1.0
     se = out.stderr * k
     if fit_tc0:
@@ -1540,7 +1562,13 @@ def _zero_field_tc(pts: Sequence[Hc2Point]) -> Estimate | None:
     s = np.array([p.T_stderr_K for p in z])
     if np.all(np.isfinite(s) & (s > 0)):
         w = 1 / s**2
-        return Estimate(float((w * t).sum() / w.sum()), float(1 / math.sqrt(w.sum())), "K")
+        # the zero-field curves of the perp and par families are the same
+        # sample, criterion, R_N definition and crossing estimator: their
+        # systematics are common, so the mean is no better than the best curve
+        se = max(float(1 / math.sqrt(w.sum())), float(s.min()))
+        if t.size > 1:  # and not better than their scatter says
+            se = max(se, float(t.std(ddof=1) / math.sqrt(t.size)))
+        return Estimate(float((w * t).sum() / w.sum()), se, "K")
     return Estimate(
         float(t.mean()), float(t.std(ddof=1) / math.sqrt(t.size)) if t.size > 1 else _NAN, "K"
     )
@@ -1641,7 +1669,10 @@ def hc2_analysis(
     else:
         z = _zero_field_tc(all_pts)
         if z is not None:
-            tc_p, src = z, f"zero-field Tc at {_fmt_f(f)} of R_N"
+            # state the criterion AND the normal-state reference (e.g. 50% of
+            # R(T = 0.4 K)): Tc, and so H_P, depends on both
+            zref = (pp or pq).normal_reference or "R_N"
+            tc_p, src = z, f"zero-field Tc at {_fmt_f(f)} of {zref}"
         elif gp is not None:
             tc_p, src = gp.tc_K, "perpendicular GL Tc (no zero-field curve)"
         else:

@@ -67,6 +67,15 @@ def van_der_pauw(r_a: float, r_b: float) -> VdpResult:
     >>> round(van_der_pauw(100.0, 100.0).r_s_ohm, 6)   # pi/ln2 * 100
     453.236014
     """
+    for name, v in (("R_A", r_a), ("R_B", r_b)):
+        if not (math.isfinite(v) and v > 0):
+            raise DataError(f"{name} must be a positive, finite resistance in Ohm, got {v}")
+    ratio = max(r_a, r_b) / min(r_a, r_b)
+    if not math.isfinite(ratio) or ratio > 1e8:
+        raise DataError(
+            f"R_B/R_A = {r_b / r_a:.3g} is outside what a Van der Pauw measurement gives "
+            "(1e-8 to 1e8); check the contacts and the values of R_A and R_B"
+        )
     r_s = float(physics.vdp_sheet_resistance(r_a, r_b))
     f = r_s / (np.pi / np.log(2) * (r_a + r_b) / 2)
     return VdpResult(r_s, float(r_a), float(r_b), float(r_b / r_a), float(f))
@@ -135,6 +144,29 @@ def _deglitch(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return (x[~bad], y[~bad]) if bad.any() else (x, y)
 
 
+#: |B| values closer than this fraction of the largest |B| are one grid point
+_GRID_RTOL = 1e-9
+
+
+def _abs_grid(b: np.ndarray, bmax: float) -> np.ndarray:
+    """Sorted distinct |B| <= bmax of the points ``b``, ending at ``bmax`` (T).
+
+    +B and -B setpoints that differ in their last bits (a reader's unit
+    conversion: Oe x 1e-4 rounds +B and -B differently) are one grid point:
+    values within ``_GRID_RTOL`` x max|B| merge into the first (smallest) of
+    them, so the grid, and every number derived from it, does not depend on
+    the last bit of the field values.
+    """
+    a = np.sort(np.abs(b))
+    tol = _GRID_RTOL * float(max(a[-1], bmax)) if a.size else 0.0
+    a = a[a <= bmax + tol]
+    if a.size:
+        a = np.minimum(a[np.concatenate(([True], np.diff(a) > tol))], bmax)
+    if a.size == 0 or a[-1] < bmax - tol:
+        a = np.append(a, bmax)
+    return a
+
+
 def _parity(b: ArrayLike, r: ArrayLike, sign: float) -> tuple[np.ndarray, np.ndarray]:
     b = np.asarray(b, float)
     r = np.asarray(r, float)
@@ -150,10 +182,7 @@ def _parity(b: ArrayLike, r: ArrayLike, sign: float) -> tuple[np.ndarray, np.nda
             "(anti)symmetrisation needs data at +B and -B"
         )
     # grid: the |B| of the first branch's points inside the common range
-    b0 = br[0][0]
-    grid = np.unique(np.abs(b0[np.abs(b0) <= bmax]))
-    if grid.size == 0 or grid[-1] < bmax:
-        grid = np.append(grid, bmax)
+    grid = _abs_grid(br[0][0], bmax)
     if len(br) == 1:
         x, y = br[0]
         val = (np.interp(grid, x, y) + sign * np.interp(-grid, x, y)) / 2

@@ -210,8 +210,36 @@ def _prepare(t: ArrayLike, r: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     if t.shape != r.shape or t.ndim != 1:
         raise DataError(f"T and R must be 1-D arrays of equal length, got {t.shape} and {r.shape}")
     m = np.isfinite(t) & np.isfinite(r)
-    i = np.argsort(t[m], kind="stable")
-    return t[m][i], r[m][i]
+    t, r = _drop_duplicate_rows(t[m], r[m])
+    i = np.argsort(t, kind="stable")
+    return t[i], r[i]
+
+
+def _drop_duplicate_rows(t: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(t, r) without exact repeats of a (T, R) pair, first occurrences in recorded order.
+
+    A reading logged twice (a logger writing each line twice, a hiccup) is
+    one reading: counted twice it would weigh double in the noise estimate,
+    the rolling median and the local fits. Used per analysed sweep, so the
+    identical points of a noiseless cooling and warming run are not merged.
+    """
+    if t.size < 2:
+        return t, r
+    _, first = np.unique(np.column_stack((t, r)), axis=0, return_index=True)
+    if first.size == t.size:
+        return t, r
+    keep = np.sort(first)
+    return t[keep], r[keep]
+
+
+def _drop_repeated_rows(t: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(t, r) without rows that exactly repeat the row before (logged twice)."""
+    if t.size < 2:
+        return t, r
+    rep = np.concatenate(([False], (t[1:] == t[:-1]) & (r[1:] == r[:-1])))
+    if not rep.any():
+        return t, r
+    return t[~rep], r[~rep]
 
 
 def _normal_state(
@@ -780,7 +808,8 @@ def critical_temperature(
     ----------
     T, R : array_like
         Temperature (K) and sheet resistance (Ohm) in recorded order (any
-        order works; NaN rows are dropped). Inputs are never modified.
+        order works; NaN rows and exact repeats of a (T, R) row are dropped).
+        Inputs are never modified.
     criteria : sequence of str or float
         Fractions f of R_N; Tc(f) is where R = f R_N. Keys of ``tc_K`` are
         the criteria as written (``"0.5"``).
@@ -824,7 +853,9 @@ def critical_temperature(
     if t.shape != r.shape or t.ndim != 1:
         raise DataError(f"T and R must be 1-D arrays of equal length, got {t.shape} and {r.shape}")
     m = np.isfinite(t) & np.isfinite(r)
-    tf, rf = t[m], r[m]
+    # a row logged twice is one reading (the sweep split below works on blocks
+    # of rows; each analysed sweep also drops repeats anywhere, see _prepare)
+    tf, rf = _drop_repeated_rows(t[m], r[m])
     if tf.size < MIN_POINTS:
         raise DataError(
             f"R(T) holds {tf.size} finite points; at least {MIN_POINTS} are needed for a transition"

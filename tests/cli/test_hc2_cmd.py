@@ -315,3 +315,26 @@ def test_angle_file_of_rb_sweeps_at_stepped_angles(files, tmp_path, capsys):
     assert a["verdict"] == "2D Tinkham"
     assert a["n_points"] == thetas.size
     assert abs(a["tinkham"]["theta0_deg"]["value"]) < 0.1
+
+
+def test_family_without_transition_names_the_file_and_the_fix(tmp_path, capsys):
+    """Four metallic R(T) curves: no Hc2 point. One line naming the file, the
+    criterion and reference it was not reached against, and what to change."""
+    rng = np.random.default_rng(5)
+    t = np.tile(np.linspace(0.4, 0.05, 80), 4)
+    b = np.repeat([0.0, 0.004, 0.008, 0.012], 80)
+    r = 300.0 * (1 + 0.1 * t) + rng.normal(0, 0.02, t.size)
+    p = tmp_path / "metals.csv"
+    rows = "\n".join(f"{a},{c},{d}" for a, c, d in zip(t, b, r, strict=True))
+    p.write_text("Temperature (K),Magnetic Field (T),Resistance (Ohm)\n" + rows + "\n")
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as ex:
+        main(["hc2", "--perp", str(p), "--normal-at", "0.2"])
+    out, err = capsys.readouterr()
+    assert ex.value.code == 2 and out == ""
+    line = err.strip()
+    assert "\n" not in line
+    assert "metals.csv" in line and "50% of R(T = 0.2 K)" in line
+    assert "the perpendicular GL fit needs at least 3" in line
+    assert "lower --criterion or check --normal-at" in line
+    assert "gl_perp_fit" not in line

@@ -132,7 +132,7 @@ def test_paper_json(tmp_path, capsys):
     ("args", "match"),
     [
         (["rt", "--tc", "0.5"], "must lie below --normal-at"),
-        (["rt", "--r-n", "-1"], "--r-n must be positive"),
+        (["rt", "--r-n", "-1"], "--r-n must not be negative"),
         (["rt", "--t-bkt", "0.3", "--tc", "0.2"], "--t-bkt 0.3 K must lie below --tc"),
         (["rt", "--units", "T_K=furlong"], "unknown unit"),
         (["rt-field", "--fields", "abc"], "--fields expects START:STOP:STEP"),

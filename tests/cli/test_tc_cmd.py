@@ -240,3 +240,70 @@ def test_forward_model_qd_file(tmp_path, capsys):
     assert code == 0, err
     d = json.loads(out)
     assert d["tc_K"]["0.5"]["value"] == pytest.approx(sim.true_tc(p, 0.5, 0.4), rel=5e-3)
+
+
+# --------------------------------------------------------------------------- V(T) at fixed I
+REBCO_TC = "rebco_devitre_ic_tc/Tc"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "tc_hand", "tol"),
+    [
+        ("*f23-pristine.txt", 88.60, 0.1),  # PROVENANCE.md: Tc(50 %) = 88.60 K
+        ("*18-36-*_pristine.txt", 88.5, 0.1),  # ffj24, ~0.4 mA: "≈88.5 K, from V"
+        ("*f23-step2.txt", 86.96, 0.2),  # noisy warming run after irradiation step 2
+    ],
+)
+def test_rebco_tc_from_voltage_at_fixed_current(real_data, capsys, pattern, tc_hand, tol):
+    """REBCO tape V(T) at ~2 mA (no resistance column): --y vHTS_V analyses R = V/I.
+
+    The criteria are fractions of R_N, so Tc does not depend on I; R_N = V_N/I
+    is ~1 mOhm (2.2 uV / 2 mA for f23); the method says V stands in for R.
+    """
+    (f,) = sorted((real_data / REBCO_TC).glob(pattern))
+    code, out, err = run(capsys, "tc", f, "--y", "vHTS_V", "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["tc_K"]["0.5"]["value"] == pytest.approx(tc_hand, abs=tol)
+    assert "R = V/I at fixed I" in d["tc_K"]["0.5"]["method"]
+    assert "median of 'iHTS_A'" in d["r_normal_ohm"]["method"]
+    assert 3e-4 < d["r_normal_ohm"]["value"] < 1e-2
+
+
+def test_voltage_column_gives_the_resistance_answer(tmp_path, capsys):
+    """V = R I at I = 2 mA (with current noise of 1%): the same Tc as the R file.
+
+    1e-7 relative: the R file is written to 9 digits, the V file to 17.
+    """
+    t, r = rt_data(seed=3)
+    rng = np.random.default_rng(3)
+    i = 2e-3 * (1 + 0.01 * rng.standard_normal(t.size))
+    fr = write_csv(
+        tmp_path / "r.csv", t, r, header="Temperature (K),Resistance (Ohm)", scale=(1, 1)
+    )
+    lines = ["Temperature (K),Current (A),Voltage (V)"]
+    i0 = float(np.median(np.abs(i)))
+    lines += [f"{a:.17g},{b:.17g},{c:.17g}" for a, b, c in zip(t, i, r * i0, strict=True)]
+    fv = tmp_path / "v.csv"
+    fv.write_text("\n".join(lines) + "\n")
+    code, out, err = run(capsys, "tc", fr, "--normal-at", "0.45", "--json")
+    assert code == 0, err
+    ref = json.loads(out)
+    code, out, err = run(capsys, "tc", fv, "--y", "Voltage (V)", "--normal-at", "0.45", "--json")
+    assert code == 0, err
+    got = json.loads(out)
+    for c in ("0.9", "0.5", "0.1"):
+        assert got["tc_K"][c]["value"] == pytest.approx(ref["tc_K"][c]["value"], rel=1e-7)
+    assert got["r_normal_ohm"]["value"] == pytest.approx(ref["r_normal_ohm"]["value"], rel=1e-7)
+
+
+def test_voltage_without_current_is_a_one_line_error(tmp_path, capsys):
+    """V(T) but no current column: R = V/I cannot be formed; say so in one line."""
+    t, r = rt_data(seed=4)
+    f = write_csv(
+        tmp_path / "v.csv", t, r * 2e-3, header="Temperature (K),Voltage (V)", scale=(1, 1)
+    )
+    code, out, err = run(capsys, "tc", f, "--y", "Voltage (V)", "--json")
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "v.csv: --y names a voltage column but the file has no current column" in err

@@ -316,8 +316,32 @@ def test_too_large_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     import sc2d.io.registry as reg
 
     monkeypatch.setattr(reg, "MAX_FILE_BYTES", 10)
-    with pytest.raises(FormatError, match=r"over sc2d's limit of .* GB; split it"):
+    with pytest.raises(
+        FormatError, match=r"big\.csv is \d+ bytes, over sc2d's limit of 10 bytes; split it"
+    ):
         read(_write(tmp_path, "big.csv", RT))
+
+
+def test_too_large_file_sizes_are_human_readable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sizes in the message in bytes/kB/MB/GB (never '0.0 GB ... limit of 0 GB')."""
+    import sc2d.io.registry as reg
+
+    p = tmp_path / "big.csv"
+    p.write_bytes(b"T_K,R_ohm\n" + b"0.1,1.0\n" * 400)  # 3210 bytes = 3.13 kB
+    monkeypatch.setattr(reg, "MAX_FILE_BYTES", 2048)
+    with pytest.raises(FormatError, match=r"big\.csv is 3\.13 kB, over sc2d's limit of 2 kB"):
+        read(p)
+    monkeypatch.setattr(reg, "MAX_FILE_BYTES", 3205)  # both round to 3.13 kB: exact bytes
+    with pytest.raises(FormatError, match=r"is 3210 bytes, over sc2d's limit of 3205 bytes"):
+        read(p)
+    assert [reg._human_size(n) for n in (1, 999, 20 * 1024**2, 2 * 1024**3)] == [
+        "1 byte",
+        "999 bytes",
+        "20 MB",
+        "2 GB",
+    ]
 
 
 def test_unknown_override_column(tmp_path: Path) -> None:
@@ -452,3 +476,39 @@ def test_text_named_db(tmp_path: Path) -> None:
         FormatError, match=r"x\.db has a database extension but is not an SQLite file"
     ):
         read(_write(tmp_path, "x.db", RT))
+
+
+def test_unknown_unit_of_a_named_column_is_named(tmp_path: Path) -> None:
+    """'Temperature (furlongs)' is not silently skipped: asking for T names the column and unit."""
+    t = read(_write(tmp_path, "rt.csv", "Temperature (furlongs),Resistance (Ohm)\n2,100\n1,0.5\n"))
+    assert "T_K" not in t.columns
+    assert t.meta["unknown_units"] == {"T_K": [["Temperature (furlongs)", "furlongs"]]}
+    assert any("furlongs" in n for n in t.meta["notes"])
+    with pytest.raises(
+        UnitError,
+        match=r"column 'Temperature \(furlongs\)' in rt\.csv has unknown unit 'furlongs'; "
+        r"pass --units 'Temperature \(furlongs\)=UNIT' \(known for temperature: K, mK\)",
+    ):
+        t.column("T_K")
+    with pytest.raises(UnitError, match="unknown unit 'furlongs'"):
+        load_curves(t, x="T_K", y="R_ohm")
+    # stated with --units it is read
+    u = read(tmp_path / "rt.csv", units={"Temperature (furlongs)": "mK"})
+    np.testing.assert_allclose(u.column("T_K"), [2e-3, 1e-3])
+    assert "unknown_units" not in u.meta
+
+
+def test_all_nan_column_is_named(tmp_path: Path) -> None:
+    """A recognised column holding only nan/inf/blank: 'holds no numbers', not 'no column'."""
+    t = read(_write(tmp_path, "rt.csv", "T (K),R (Ohm)\nnan,100\n,80\ninf,0.5\n"))
+    assert t.meta["empty"] == {"T_K": ["T (K)"]}
+    with pytest.raises(
+        FormatError,
+        match=r"column 'T \(K\)' in rt\.csv holds no numbers \(every value is NaN/inf/empty\); "
+        r"check the file or pick another column with --x/--y/--by",
+    ):
+        t.column("T_K")
+    np.testing.assert_allclose(t.column("R_ohm"), [100, 80, 0.5])
+    # a column that is simply absent keeps the "no column" message
+    with pytest.raises(FormatError, match=r"has no magnetic field .* \(B_T\); recognised columns"):
+        t.column("B_T")

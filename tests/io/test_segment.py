@@ -261,3 +261,37 @@ def test_exact_setpoints_revisited() -> None:
     lab = find_steps(v)
     assert lab.max() == 4
     assert is_stepped(v)
+
+
+def test_exact_small_steps_before_large_ones_are_not_merged() -> None:
+    """Exact rotator angles -4...4 deg in 0.5 deg steps, then 30...90 deg (20 rows each).
+
+    Readings repeat exactly, so there is no within-block scatter: every change,
+    0.5 deg as well as 26 deg, starts a new block (20 blocks at the setpoints).
+    """
+    setpoints = np.concatenate([np.arange(-4.0, 4.01, 0.5), [30.0, 60.0, 90.0]])
+    v = np.repeat(setpoints, 20)
+    lab = find_steps(v)
+    assert lab.max() + 1 == setpoints.size
+    means = np.bincount(lab, weights=v) / np.bincount(lab)
+    np.testing.assert_array_equal(means, setpoints)
+    assert is_stepped(v)
+
+
+def test_quantised_settling_and_flicker_stay_one_block() -> None:
+    """Setpoints 2.0, 2.5, 3.0, 3.5 K read with 1 mK resolution: four blocks each time.
+
+    A reading settling by 1 mK per few rows (spanning 4 mK << 0.5 K) or
+    flickering by one LSB is scatter of a held setpoint, not new setpoints.
+    """
+    sp = (2.0, 2.5, 3.0, 3.5)
+    settle = np.concatenate(
+        [np.repeat([s + 0.004, s + 0.003, s + 0.002, s + 0.001, s], [4, 4, 4, 5, 60]) for s in sp]
+    )
+    rng = np.random.default_rng(8)
+    flicker = np.concatenate([s + np.where(rng.random(60) < 0.3, 1e-3, 0.0) for s in sp])
+    for v in (settle, flicker):
+        lab = find_steps(v)
+        assert lab.max() + 1 == 4
+        means = np.bincount(lab, weights=v) / np.bincount(lab)
+        np.testing.assert_allclose(means, sp, atol=5e-3)

@@ -77,7 +77,13 @@ def gate(
     crits = parse_criteria(criteria)
     kw = {}
     if criterion is not None:
-        one = parse_criteria(criterion)
+        try:
+            one = parse_criteria(criterion)
+        except FormatError:
+            raise FormatError(
+                f"--criterion expects one fraction of R_normal between 0 and 1 (e.g. 0.5), "
+                f"got '{criterion}'"
+            ) from None
         if len(one) != 1:
             raise FormatError(f"--criterion expects one fraction such as 0.5, got '{criterion}'")
         kw["criterion"] = one[0]

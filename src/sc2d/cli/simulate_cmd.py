@@ -94,6 +94,22 @@ def _opt_name(name: str) -> str:
     return name.replace("-", "_")
 
 
+#: parameters that may be negative (signed quantities); every other one must be >= 0
+_SIGNED = {"theta", "v-offset", "misalignment", "dn-dv", "d2n-dv2", "v-peak", "r-n-t2"}
+
+
+def _check_value(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Refuse NaN/inf everywhere and negative values of unsigned parameters."""
+    if value is None:
+        return None
+    name = (param.opts or ["--?"])[0]
+    if not math.isfinite(value):
+        raise click.BadParameter(f"{name} must be a finite number, got {value}")
+    if value < 0 and name.lstrip("-") not in _SIGNED:
+        raise click.BadParameter(f"{name} must not be negative, got {value:g}")
+    return value
+
+
 def _add(specs: list[_Spec]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def deco(f: Callable[..., Any]) -> Callable[..., Any]:
         for name, default, unit, _, help_ in reversed(specs):
@@ -105,6 +121,7 @@ def _add(specs: list[_Spec]) -> Callable[[Callable[..., Any]], Callable[..., Any
                 type=float,
                 default=default,
                 show_default=False,
+                callback=_check_value,
                 help=f"{help_}{u} (default {d}).",
             )(f)
         return f
@@ -244,7 +261,9 @@ def _common_out(f: Callable[..., Any]) -> Callable[..., Any]:
         show_default=True,
         help="CSV, or Quantum Design .dat (R(T) tables).",
     )(f)
-    f = click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")(f)
+    f = click.option(
+        "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed."
+    )(f)
     f = click.option("--out", required=True, metavar="FILE", help="Output file.")(f)
     return f
 

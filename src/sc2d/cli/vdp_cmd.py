@@ -19,6 +19,11 @@ def vdp(ra: float, rb: float, as_json: bool) -> None:
     for name, v in (("--ra", ra), ("--rb", rb)):
         if not (v > 0) or v == float("inf"):
             raise FormatError(f"{name} must be a positive resistance in Ohm, got {v}")
+    if not 1e-8 <= rb / ra <= 1e8:
+        raise FormatError(
+            f"--ra {ra:g} and --rb {rb:g} differ by a factor {max(ra, rb) / min(ra, rb):.3g}; "
+            "a Van der Pauw measurement gives ratios within 1e-8 to 1e8: check the values and units"
+        )
     res = van_der_pauw(ra, rb)
     emit(
         res,

@@ -29,6 +29,13 @@ Rules, in order:
    ``rho_ohm_m``.
 5. When a quantity's only candidates have no unit, :class:`UnitError` says
    which ``--units`` to pass.
+6. A column whose name says a quantity but whose unit is unknown
+   (``Temperature (furlongs)``) is recorded in ``table.meta["unknown_units"]``
+   (canonical -> ``[[column, unit], ...]``), a quantity whose only candidates
+   hold no finite number in ``table.meta["empty"]`` (canonical -> columns);
+   both get a note. Reading does not fail (``sc2d inspect`` shows them);
+   :meth:`~sc2d.data.Table.column` names the column when an analysis asks
+   for that quantity.
 """
 
 from __future__ import annotations
@@ -383,6 +390,7 @@ def canonicalise(
 
     # 3. recognition
     cands: dict[str, list[_Cand]] = {}
+    unknown: dict[str, list[list[str]]] = {}
     for c in cols:
         sc = str(c)
         if sc in used:
@@ -390,7 +398,13 @@ def canonicalise(
         p, unit, hit = info_of(c)
         uq = hit[0] if hit else None
         if unit and hit is None:
-            continue  # an explicit unit we do not know: not a quantity of ours
+            # an explicit unit we do not know: not a quantity of ours, but when
+            # the name says one, remember it so that asking for that quantity
+            # names the column and its unit instead of "no such column"
+            nq = _name_quantity(p.base, None)
+            if nq is not None:
+                unknown.setdefault(nq, []).append([sc, str(unit)])
+            continue
         nq = _name_quantity(p.base, uq)
         if nq is None and sc in labels:
             nq = _name_quantity(parse_name(labels[sc]).base, uq)
@@ -509,6 +523,20 @@ def canonicalise(
     )
     if alternatives:
         meta["alternatives"] = alternatives
+    unknown = {k: v for k, v in unknown.items() if k not in chosen}
+    if unknown:
+        meta["unknown_units"] = unknown
+        for canon, lst in unknown.items():
+            col, unit = lst[0]
+            meta.setdefault("notes", []).append(
+                f"column '{col}' looks like {CANONICAL_COLUMNS[canon]} but its unit '{unit}' "
+                f"is unknown; pass --units '{col}=UNIT' "
+                f"(known for {CANONICAL_QUANTITY[canon]}: {known_units(CANONICAL_QUANTITY[canon])})"
+            )
+    for canon, lst in meta.get("empty", {}).items():
+        meta.setdefault("notes", []).append(
+            f"column '{lst[0]}' ({CANONICAL_COLUMNS[canon]}) holds no numbers"
+        )
     if "rho_ohm_m" in chosen and "R_ohm" not in chosen:
         meta.setdefault("notes", []).append(
             f"no resistance column; resistivity '{chosen['rho_ohm_m'].original}' is in rho_ohm_m "

@@ -64,11 +64,26 @@ def _check_path(path: Path) -> int:
     if not os.access(path, os.R_OK):
         raise FormatError(f"cannot open '{path}': permission denied; check its permissions")
     if size > MAX_FILE_BYTES:
+        got, limit = _human_size(size), _human_size(MAX_FILE_BYTES)
+        if got == limit:  # just over: rounding would hide the difference
+            got, limit = f"{size} bytes", f"{MAX_FILE_BYTES} bytes"
         raise FormatError(
-            f"{path.name} is {size / 1024**3:.1f} GB, over sc2d's limit of "
-            f"{MAX_FILE_BYTES / 1024**3:.0f} GB; split it or read it in chunks with pandas"
+            f"{path.name} is {got}, over sc2d's limit of {limit}; "
+            "split it or read it in chunks with pandas"
         )
     return size
+
+
+def _human_size(n: int) -> str:
+    """A byte count for messages: ``512 bytes``, ``1.5 kB``, ``20 MB``, ``2 GB`` (1024-based)."""
+    if n < 1024:
+        return f"{n} byte" + ("" if n == 1 else "s")
+    x = float(n)
+    for unit in ("kB", "MB", "GB", "TB"):
+        x /= 1024
+        if x < 1024 or unit == "TB":
+            break
+    return f"{x:.3g} {unit}"
 
 
 def sniff_format(path: str | os.PathLike[str]) -> str:

@@ -99,9 +99,52 @@ def _jump_threshold(v: np.ndarray, d: np.ndarray) -> float:
     if pos.size > 1:
         ratio = pos[1:] / pos[:-1]
         k = int(np.argmax(ratio))
-        if ratio[k] > 20:  # flicker below, setpoint gaps above
-            return float(np.sqrt(pos[k] * pos[k + 1]))
+        if ratio[k] > 20 and not _small_changes_are_setpoints(v, d, float(pos[k])):
+            return float(np.sqrt(pos[k] * pos[k + 1]))  # flicker below, setpoint gaps above
     return max(0.5 * float(pos[0]), floor)  # exact setpoints: every change is a step
+
+
+#: rows a reading must be held to count as a setpoint (find_steps' default min_points)
+_MIN_HOLD = 3
+#: a chain of small changes spanning less than this fraction of the smallest
+#: large change is settling/drift of a held setpoint, not a grid of setpoints
+_MIN_CHAIN_SPAN = 0.05
+
+
+def _small_changes_are_setpoints(v: np.ndarray, d: np.ndarray, small: float) -> bool:
+    """Are the small changes (<= ``small``) of an exactly repeating column setpoint steps?
+
+    The changes of such a column fall in two classes far apart (``small`` and
+    the gaps above it). The small class is scatter of a held setpoint when
+    its levels flicker (a change undone by the next one, A B A B) or last a
+    row or two, or when a run of them spans a tiny part of the gap (a
+    quantised reading settling or drifting towards a setpoint). Otherwise the
+    readings are exact and every small change is a step to a new setpoint
+    (angles -4...4 deg in 0.5 deg steps then 30 deg steps): True.
+    """
+    ch = np.flatnonzero(d > 0)  # a change between rows ch and ch + 1
+    holds = np.diff(np.concatenate(([0], ch + 1, [v.size])))  # rows per level
+    dl = np.diff(v[np.concatenate(([0], ch + 1))])
+    is_small = np.abs(dl) <= small
+    if not is_small.any() or is_small.all():
+        return False
+    # every level next to a small change is held for a setpoint's worth of rows
+    next_to_small = np.zeros(holds.size, dtype=bool)
+    next_to_small[:-1] |= is_small
+    next_to_small[1:] |= is_small
+    if holds[next_to_small].min() < _MIN_HOLD:
+        return False
+    # chains of consecutive small changes: no flicker, and a real span
+    big_min = float(np.min(np.abs(dl[~is_small])))
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], is_small.astype(np.int8), [0]))))
+    span = 0.0
+    for a, b in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):  # per chain
+        steps = dl[a:b]
+        if steps.size > 1 and np.mean(np.sign(steps[1:]) != np.sign(steps[:-1])) > 0.5:
+            return False
+        levels = np.concatenate(([0.0], np.cumsum(steps)))
+        span = max(span, float(np.ptp(levels)))
+    return span >= _MIN_CHAIN_SPAN * big_min
 
 
 def find_steps(values: Any, *, min_points: int = 3) -> np.ndarray:

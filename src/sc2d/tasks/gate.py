@@ -61,6 +61,8 @@ def _curves(path: Any, x: str, y: str, opts: Any, what: str) -> tuple[Any, list[
     opts = opts or ReadOptions()
     table = read(path, units=dict(opts.units), run_id=opts.run_id)
     if not opts.by and not table.has("Vg_V"):
+        if not opts.x and not table.has(x):
+            table.column(x)  # names an empty or unit-less column precisely
         raise FormatError(
             f"{what} file {path} has no gate-voltage column; name it with --by, "
             "e.g. --by 'Gate Voltage (V)'"

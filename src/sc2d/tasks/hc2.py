@@ -20,7 +20,7 @@ import os
 from typing import Any
 
 from .. import physics
-from ..errors import DataError, FormatError
+from ..errors import DataError, FitError, FormatError
 from ..fields import Hc2Result, hc2_analysis, hc2_points_from_rb, hc2_points_from_rt
 
 __all__ = ["hc2_files"]
@@ -65,6 +65,15 @@ def _route(table: Any, path: Any, role: str, opts: Any) -> tuple[str, str]:
         return "T_K", "B_T"
     if _stepped(table, "T_K") and table.has("B_T"):
         return "B_T", "T_K"
+    empty = (getattr(table, "meta", None) or {}).get("empty") or {}
+    blank = [lst[0] for k in ("T_K", "B_T", "R_ohm") for lst in [empty.get(k)] if lst]
+    if blank:
+        cols = ", ".join(f"'{c}'" for c in blank)
+        raise DataError(
+            f"--{role} {name}: column{'s' * (len(blank) > 1)} {cols} "
+            f"hold{'s' * (len(blank) == 1)} no numbers (every value NaN or blank); "
+            "hc2 needs R(T) at stepped fields or R(B) at stepped temperatures: check the file"
+        )
     cols = ", ".join(sorted(table.columns)) or "none recognised"
     raise FormatError(
         f"--{role} {name}: neither the field nor the temperature steps (columns: {cols}); "
@@ -120,6 +129,45 @@ def _angle(path: Any, opts: Any, criterion: float) -> Any:
     return curves
 
 
+def _name(path: Any) -> str:
+    return os.path.basename(str(getattr(path, "source", None) or path))
+
+
+def _no_hc2_message(exc: Exception, fams: list[tuple[str, Any, Any]], criterion: float) -> str:
+    """One line: which file gave no Hc2, why (from the dropped curves) and what to try."""
+    names = " and ".join(f"--{role} {_name(path)}" for role, path, pts in fams if pts is not None)
+    # e.g. "the perpendicular GL fit needs at least 3 Hc2 points, got 0"
+    need = str(exc).split(";")[0]
+    parts: list[str] = []
+    hints: list[str] = []
+    for role, path, pts in fams:
+        if pts is None or len(pts.points) >= 3:
+            continue
+        n = len(pts.points) + len(pts.dropped)
+        short = [d for d in pts.dropped if "not reached" in d["reason"]]
+        stays = [d for d in pts.dropped if "never normal" in d["reason"]]
+        ref = pts.normal_reference or "R_N"
+        head = f"{len(pts.points)} of {n} {role} curves in {_name(path)} cross {100 * criterion:g}%"
+        if short:
+            d0 = min(short, key=lambda d: d.get("B_T", d.get("T_K", 0.0)))
+            at = ", ".join(
+                f"{k} = {v:.4g}" for k, v in d0.items() if k not in ("orientation", "reason")
+            )
+            why = d0["reason"].split("not reached: ")[-1].split("; not extrapolated")[0]
+            parts.append(f"{head} of {ref} (at {at}: {why})")
+            hints.append("lower --criterion or check --normal-at")
+        elif stays:
+            parts.append(f"{head} of {ref}; {len(stays)} never become normal")
+            hints.append("choose --normal-at above the transition")
+        else:
+            parts.append(f"{head} of {ref}")
+            hints.append("measure more field steps through the transition")
+    if not parts:  # the points exist but the fit itself failed: its reason is the message
+        return f"no Hc2 from {names}: {exc}"
+    hint = " or ".join(dict.fromkeys(hints))
+    return f"no Hc2 from {names}: {'; '.join(parts)}, and {need}; {hint}"
+
+
 def hc2_files(
     *,
     perp: Any = None,
@@ -168,18 +216,22 @@ def hc2_files(
     pp = _family(perp, "perp", opts, **kw) if perp is not None else None
     pq = _family(par, "par", opts, **kw) if par is not None else None
     ang = _angle(angle, opts, criterion) if angle is not None else None
-    res = hc2_analysis(
-        pp,
-        pq,
-        ang,
-        criterion=criterion,
-        normal_at=normal_at,
-        reference=reference,
-        tc_shared=tc_shared,
-        tc_pauli=tc_pauli,
-        gap_ratio=gap_ratio,
-        g=g,
-    )
+    try:
+        res = hc2_analysis(
+            pp,
+            pq,
+            ang,
+            criterion=criterion,
+            normal_at=normal_at,
+            reference=reference,
+            tc_shared=tc_shared,
+            tc_pauli=tc_pauli,
+            gap_ratio=gap_ratio,
+            g=g,
+        )
+    except (FitError, DataError) as exc:
+        fams = [("perp", perp, pp), ("par", par, pq)]
+        raise DataError(_no_hc2_message(exc, fams, criterion)) from None
     sources = {
         k: str(v) for k, v in (("perp", perp), ("par", par), ("angle", angle)) if v is not None
     }
