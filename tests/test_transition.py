@@ -479,3 +479,20 @@ def test_identical_cooling_and_warming_runs_are_not_merged():
     res = critical_temperature(tt, step(tt), normal_at=0.4)
     assert res.direction == "both"
     assert res.tc_K["0.5"].value == pytest.approx(step_truth(0.5), abs=2e-4)
+
+
+def test_quantised_thermometer_gives_finite_nonzero_errors():
+    """A thermometer that repeats 1-mK-quantised readings (runs of equal T, as
+    in lock-in R(T) logs) still gives finite, non-zero stderr of every Tc and
+    of the zero-resistance temperature, at least the resolution/sqrt(12)."""
+    rng = np.random.default_rng(31)
+    t_true = np.linspace(0.6, 0.05, 6000)
+    t_read = np.round(t_true, 3)  # 1 mK resolution: ~10 equal readings in a row
+    r = step(t_true) + rng.normal(0, 0.02, t_true.size)
+    res = critical_temperature(t_read, r, normal_at=0.5)
+    for c in ("0.9", "0.5", "0.1"):
+        e = res.tc_K[c]
+        assert math.isfinite(e.stderr) and e.stderr >= 1e-3 / math.sqrt(12) * 0.99
+        assert abs(e.value - step_truth(float(c), tc=TC)) < 3e-3
+    z = res.zero_resistance_K
+    assert math.isnan(z.stderr) or z.stderr > 0

@@ -463,7 +463,7 @@ def _crossing(
             return tx + root, se, slope, m, ""
     # noise small against the step between points: interpolate the neighbours
     # slope for the error: chord over up to five intervals (robust to jitter)
-    j0, j1 = max(0, k - 3), min(n - 1, k + 2)
+    j0, j1 = _distinct_span(t, k - 3, k + 2)
     slope = (ys[j1] - ys[j0]) / (t[j1] - t[j0]) if t[j1] > t[j0] else math.nan
     se_noise = sig / slope if slope > 0 else math.nan
     q0, q1 = max(0, k - 4), min(n, k + 4)
@@ -488,8 +488,39 @@ def _crossing(
         root, _, _ = _poly_root(t[j0 : j1 + 1] - tx, y[j0 : j1 + 1], 2, sig)
         if math.isfinite(root):
             se_alt = abs(root) / 2
+    # never below the thermometer resolution (repeated, quantised T readings)
+    se_int = max(se_int, _t_resolution(t, k) / math.sqrt(12))
     se = math.sqrt(se_noise**2 + se_int**2 + se_alt**2)
     return tx, se, slope, "interpolated between neighbouring points", ""
+
+
+def _distinct_span(t: np.ndarray, j0: int, j1: int, grow: int = 12) -> tuple[int, int]:
+    """Indices around [j0, j1] widened (up to ``grow`` each side) until T differs.
+
+    Thermometers that repeat a reading (quantised or sample-and-hold) give
+    runs of equal T; a chord slope needs two different temperatures.
+    """
+    n = t.size
+    j0, j1 = max(0, j0), min(n - 1, j1)
+    for _ in range(grow):
+        if t[j1] > t[j0]:
+            break
+        j0, j1 = max(0, j0 - 1), min(n - 1, j1 + 1)
+    return j0, j1
+
+
+def _t_resolution(t: np.ndarray, k: int, h: int = 25) -> float:
+    """Resolution of a quantised thermometer near index k (K); 0 when not quantised.
+
+    A reading repeated exactly (runs of equal T) means T is known only to the
+    smallest non-zero step between readings; smooth, distinct readings give 0
+    (their interpolation error is estimated separately).
+    """
+    seg = np.diff(t[max(0, k - h) : min(t.size, k + h + 1)])
+    if not np.any(seg == 0):
+        return 0.0
+    seg = seg[seg > 0]
+    return float(seg.min()) if seg.size else 0.0
 
 
 # --------------------------------------------------------------------------
@@ -723,10 +754,13 @@ def _zero_resistance(
     t0, t1, y0, y1 = t[k - 1], t[k], s[k - 1], s[k]
     tx = float(t0 + (t1 - t0) * (floor - y0) / (y1 - y0)) if y1 != y0 else float(t0)
     h = max(1, w // 2)
-    a, b = max(0, k - 1 - h), min(t.size - 1, k + h)
+    a, b = _distinct_span(t, k - 1 - h, k + h)
     slope = (s[b] - s[a]) / (t[b] - t[a]) if t[b] > t[a] else math.nan
     se_s = 1.2533 * sigma / math.sqrt(w) if math.isfinite(sigma) else math.nan
-    se = math.hypot(se_s / slope if slope > 0 else math.nan, (t1 - t0) / math.sqrt(12))
+    se_t = max(t1 - t0, _t_resolution(t, k)) / math.sqrt(12)  # quantised T: never 0
+    se = math.hypot(se_s / slope if slope > 0 else math.nan, se_t)
+    if not se > 0:
+        se = math.nan  # never a zero error: not estimable
     return Estimate(tx, se, "K", method)
 
 

@@ -19,7 +19,7 @@ script's entry point; fast); a handful run the real command in a subprocess
 Also here: physics non-answers are honest (null + flag, or a clear error),
 inputs are never modified, ``--out`` refuses a non-empty folder without
 ``--force``, output is atomic, user text is HTML-escaped in the report, and
-no reader unpickles or evaluates anything. ``docs/errors.md`` lists every
+no reader unpickles or evaluates anything. the README's "Errors" section lists every
 row of the table with the test that exercises it.
 """
 
