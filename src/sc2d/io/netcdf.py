@@ -33,22 +33,28 @@ def _xarray() -> Any:
 def read_netcdf(path: Path) -> tuple[pd.DataFrame, dict[str, Any], dict[str, str], dict[str, str]]:
     """A NetCDF/HDF5 file as a flat DataFrame, metadata, labels and units."""
     xr = _xarray()
+    # third-party backends (netCDF4, h5netcdf/h5py, scipy) raise anything on a
+    # damaged file (OSError, ValueError, KeyError, IndexError...): every such
+    # failure is the file's, never a crash of sc2d
     try:
         ds = xr.open_dataset(path, decode_times=False)
-    except (OSError, ValueError) as exc:
+        try:
+            ds = ds.load()
+        finally:
+            ds.close()
+    except MemoryError:
+        raise
+    except Exception as exc:
         msg = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        if "engine" in msg.lower() or "backend" in msg.lower():
+        if isinstance(exc, ImportError) or "engine" in msg.lower() or "backend" in msg.lower():
             raise FormatError(
                 f"{path.name}: no NetCDF/HDF5 backend can open it ({msg}); "
                 f"install one with '{_INSTALL}'"
             ) from None
         raise FormatError(
-            f"{path.name} cannot be read as NetCDF/HDF5 ({msg}); check the file"
+            f"{path.name} cannot be read as NetCDF/HDF5 ({type(exc).__name__}: {msg}); "
+            "check the file"
         ) from None
-    try:
-        ds = ds.load()
-    finally:
-        ds.close()
     names = list(ds.data_vars) + [c for c in ds.coords if c not in ds.data_vars]
     if not list(ds.data_vars) and not list(ds.coords):
         raise FormatError(f"{path.name} holds no variables; nothing to read")
