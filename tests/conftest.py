@@ -7,8 +7,15 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+from hypothesis import settings
 
 matplotlib.use("Agg")
+
+# Property tests explore new random examples on developers' machines; on CI
+# (CI=true) they run a fixed, derandomised set so a landing is reproducible.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 #: ``../shared/data/real`` relative to the repository (or $SC2D_REAL_DATA).
 REAL_DATA = Path(
