@@ -488,3 +488,13 @@ def test_power_law_hysteretic_curve_uses_the_rising_legs_only():
     assert "increasing |I| only" in res.alpha.method and "switching" in res.alpha.method
     assert res.alpha.ok, res.alpha.flag
     assert res.alpha.value == pytest.approx(float(truth.true_alpha(p, 0.12)), abs=0.1)
+
+
+def test_small_median_is_np_median():
+    """R_N = median V/I of the top 1-3 points: the scalar median equals np.median
+    exactly (ties, sign, NaN) so the faster path changes no answer."""
+    rng = np.random.default_rng(30)
+    cases = [list(rng.integers(-2, 3, k).astype(float)) for k in (1, 2, 3) for _ in range(200)]
+    cases += [[1.0, math.nan], [math.nan, 2.0, 1.0], [0.1, 0.2], [0.3, 0.1, 0.2]]
+    for x in cases:
+        np.testing.assert_array_equal(bkt._median_small(x), np.median(x))

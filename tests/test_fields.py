@@ -489,3 +489,40 @@ def test_zero_field_crossing_stderr_covers_the_curvature_of_the_transition():
     assert abs(z.T_K - tc) < 3 * z.T_stderr_K, (z.T_K - tc, z.T_stderr_K)
     res = F.hc2_analysis(curves, normal_at=0.4)
     assert "50% of R(T = 0.4 K)" in res.pauli_limit_T.method
+
+
+def _despike_reference(y, sig):
+    """The Hampel filter written with np.median over sliding 7-point windows."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    if y.size < 7 or not math.isfinite(sig):
+        return np.ones(y.size, bool)
+    win = sliding_window_view(np.pad(y, 3, mode="edge"), 7)
+    med = np.median(win, axis=1)
+    mad = 1.482602218505602 * np.median(np.abs(win - med[:, None]), axis=1)
+    return np.abs(y - med) <= np.maximum(6 * sig, 6 * mad)
+
+
+def test_median7_network_is_np_median_with_ties():
+    """The 13-comparator median-of-7 network equals np.median on random rows with
+    many ties (values from 4 levels), on continuous values, and propagates NaN."""
+    rng = np.random.default_rng(20)
+    for rows in (rng.integers(0, 4, (5000, 7)).astype(float), rng.standard_normal((5000, 7))):
+        got = F._median7(list(rows.T))
+        np.testing.assert_array_equal(got, np.median(rows, axis=1))
+    rows = rng.standard_normal((50, 7))
+    rows[::5, 2] = np.nan
+    np.testing.assert_array_equal(F._median7(list(rows.T)), np.median(rows, axis=1))
+
+
+@pytest.mark.parametrize("n", [7, 8, 13, 200])
+def test_despike_mask_identical_to_sliding_median(n):
+    """Same mask as the np.median version, edges (padded with the end values)
+    included: R(T) steps with quantised (tied) readings, glitches near both ends."""
+    rng = np.random.default_rng(21 + n)
+    y = np.round(np.linspace(0, 100, n) + rng.standard_normal(n), 0)  # ties
+    y[[0, n // 2, n - 1]] += [40.0, -35.0, 50.0]
+    for sig in (0.1, 1.0, 5.0, math.nan):
+        np.testing.assert_array_equal(F._despike_mask(y, sig), _despike_reference(y, sig))
+    if n == 200:  # the middle glitch (35 sigma on a gentle slope) is rejected
+        assert not F._despike_mask(y, 1.0)[n // 2]

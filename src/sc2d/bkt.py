@@ -26,6 +26,7 @@ Inputs are never modified. All fits go through :mod:`sc2d._fit`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import math
 from collections.abc import Sequence
@@ -226,6 +227,11 @@ class _Prepared:
     amax: float
     inverted: bool = False
 
+    @functools.cached_property
+    def r_normal(self) -> float:
+        """:func:`_r_normal_of`, computed once (several criteria ask for it)."""
+        return _r_normal_of(self)
+
 
 def _prepare(i: ArrayLike, v: ArrayLike, noise: float | None) -> _Prepared:
     ia, va = _as_xy(i, v, "I", "V")
@@ -363,6 +369,17 @@ def _mean_estimates(ests: list[Estimate], unit: str, method: str) -> Estimate:
     return Estimate(val, se, unit, method)
 
 
+def _median_small(x: list[float]) -> float:
+    """``np.median`` of 1-3 numbers (exact, NaN included), without numpy's per-call cost."""
+    if len(x) == 1:
+        return x[0]
+    if any(math.isnan(t) for t in x):
+        return math.nan
+    if len(x) == 2:
+        return (x[0] + x[1]) / 2
+    return sorted(x)[1]
+
+
 def _r_normal_of(p: _Prepared) -> float:
     """V/I at the largest currents (median of the top 3 points of each polarity)."""
     vals = []
@@ -370,7 +387,7 @@ def _r_normal_of(p: _Prepared) -> float:
         k = min(3, b.a.size)
         top = b.a[-k:] > 0
         if top.any():
-            vals.append(np.median(b.v[-k:][top] / b.a[-k:][top]))
+            vals.append(_median_small((b.v[-k:][top] / b.a[-k:][top]).tolist()))
     return float(np.max(vals)) if vals else math.nan
 
 
@@ -388,7 +405,7 @@ def _ic_from_prepared(
     if not (0 < r_fraction < 1):
         raise FormatError(f"r_fraction must lie in (0, 1), got {r_fraction}")
     vth = float(v_threshold) if v_threshold is not None else 5.0 * p.noise
-    rn = float(r_normal) if r_normal is not None else _r_normal_of(p)
+    rn = float(r_normal) if r_normal is not None else p.r_normal
     if criterion == "voltage":
         method = f"|V| > V_th = {vth:.3g} V" + (
             "" if v_threshold is not None else f" (5 sigma_V, sigma_V = {p.noise:.2g} V)"
@@ -849,7 +866,7 @@ def power_law(
     """
     p = _prepare(current, voltage, noise)
     d = _pl_data(p)
-    rn = float(r_normal) if r_normal is not None else _r_normal_of(p)
+    rn = float(r_normal) if r_normal is not None else p.r_normal
     win = _window_for(d, window, rn, snr, rn_fraction, min_decades, n_min)
     fit = None
     if not win.flag:
@@ -1241,7 +1258,7 @@ def iv_family(
     rn = (
         float(r_normal)
         if r_normal is not None
-        else float(np.nanmax([_r_normal_of(p) for p in preps] + [-math.inf]))
+        else float(np.nanmax([p.r_normal for p in preps] + [-math.inf]))
     )
     if not math.isfinite(rn):
         rn = math.nan

@@ -295,3 +295,69 @@ def test_quantised_settling_and_flicker_stay_one_block() -> None:
         assert lab.max() + 1 == 4
         means = np.bincount(lab, weights=v) / np.bincount(lab)
         np.testing.assert_allclose(means, sp, atol=5e-3)
+
+
+def _iv_family(with_time: bool):
+    """200 I-V curves (S3-like, 0.02-0.20 K, 0.9 mK apart) with the default 0.2% T scatter."""
+    from sc2d.simulate import SampleParams, measure_iv
+
+    p = SampleParams(r_n=300.0, tc0=0.19, t_bkt=0.178, b=0.5, t_bkt_iv=0.138, ic0=4.4e-6)
+    temps = np.linspace(0.02, 0.20, 200)
+    df = measure_iv(p, temps, rng=3)
+    if not with_time:
+        df = df.drop(columns="t_s")
+    table = Table(df, "iv.csv", "csv", {c: ColumnInfo(c, "", 1.0) for c in df.columns}, {})
+    return temps, table
+
+
+@pytest.mark.parametrize("with_time", [True, False])
+def test_iv_setpoints_closer_than_the_scatter(with_time: bool) -> None:
+    """200 I-V curves 0.9 mK apart, T read with 0.2% scatter (0.4 mK at 0.2 K): 200 curves.
+
+    A single difference cannot tell a 0.9 mK step from the scatter; the pause
+    in t_s (or, without a time column, the current starting again at 0, 13 nA,
+    14 nA ...) marks where a new curve may start, and the block means (SE
+    ~0.02 mK) do differ. Each setpoint within half the single-reading scatter.
+    """
+    temps, table = _iv_family(with_time)
+    _, curves = load_curves(table, x="I_A", y="V_V")
+    assert len(curves) == 200
+    got = np.array([c.fixed["T_K"] for c in curves])
+    assert np.all(np.abs(got - temps) <= 0.5 * 2e-3 * temps)
+    assert sum(len(c) for c in curves) >= 200 * 481 - 10  # at most a few rows lost to glitches
+
+
+def test_breaks_do_not_split_a_held_setpoint() -> None:
+    """Repeated sweeps at one setpoint (same level within the scatter) stay one block;
+    a turn of the swept variable at its start is not a new sweep."""
+    rng = np.random.default_rng(10)
+    v = 2.0 + 1e-4 * rng.standard_normal(300)
+    breaks = np.zeros(300, dtype=bool)
+    breaks[[100, 200]] = True
+    assert (find_steps(v, breaks=breaks) == 0).all()
+    # field -1 -> +1 -> -1 -> +1 T at 2 K: the second -1 -> +1 leg is not a restart
+    leg = np.linspace(-1, 1, 101)
+    b = np.concatenate([leg, leg[::-1][1:], leg[1:]])
+    T = 2.0 + 1e-5 * rng.standard_normal(b.size) + np.where(np.arange(b.size) > 200, 3e-5, 0.0)
+    df = pd.DataFrame({"B_T": b, "R_ohm": 1 + b**2, "T_K": T})
+    t = Table(df, "b.csv", "csv", {c: ColumnInfo(c, "", 1.0) for c in df.columns}, {})
+    _, curves = load_curves(t, x="B_T", y="R_ohm")
+    assert len(curves) == 1
+
+
+def test_many_short_blocks_do_not_inflate_the_threshold() -> None:
+    """50 setpoints of 4 rows, 15 sigma apart: a quarter of the differences are jumps,
+    which must not count as scatter (the threshold is 10x the median of the rest,
+    9.5 sigma; with the jumps counted it was 14 sigma and merged setpoints)."""
+    rng = np.random.default_rng(11)
+    sp = np.arange(50) * 0.015
+    v = np.repeat(sp, 4) + 1e-3 * rng.standard_normal(200)
+    lab = find_steps(v)
+    assert lab.max() + 1 == 50
+    means = np.bincount(lab[lab >= 0], weights=v[lab >= 0]) / np.bincount(lab[lab >= 0])
+    np.testing.assert_allclose(means, sp, atol=2e-3)
+
+
+def test_breaks_must_match_the_rows() -> None:
+    with pytest.raises(ValueError, match=r"breaks has 3 rows, values has 30"):
+        find_steps(np.repeat([1.0, 2.0, 3.0], 10), breaks=[True, False, False])

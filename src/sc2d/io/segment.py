@@ -78,9 +78,12 @@ def _jump_threshold(v: np.ndarray, d: np.ndarray) -> float:
     floor = 1e-6 * span + 1e-300  # readings agreeing to 1 ppm are one setpoint
     if d.size == 0:
         return floor
-    s = float(np.median(d))
+    half = d.size // 2
+    kth = [half - 1, half] if d.size % 2 == 0 else [half]
+    part = np.partition(d, kth)  # np.median, keeping the partition for _scatter_median
+    s = float(np.mean(part[kth]))
     if s > 0:
-        return max(_JUMP_FACTOR * s, floor)
+        return max(_JUMP_FACTOR * _scatter_median(d, s, part[: half + 1]), floor)
     pos = np.sort(d[d > 0])
     if pos.size == 0:
         return floor
@@ -102,6 +105,32 @@ def _jump_threshold(v: np.ndarray, d: np.ndarray) -> float:
         if ratio[k] > 20 and not _small_changes_are_setpoints(v, d, float(pos[k])):
             return float(np.sqrt(pos[k] * pos[k + 1]))  # flicker below, setpoint gaps above
     return max(0.5 * float(pos[0]), floor)  # exact setpoints: every change is a step
+
+
+def _scatter_median(d: np.ndarray, s: float, low: np.ndarray) -> float:
+    """Median of the differences ``d`` that are scatter, not jumps (``s``: median of all).
+
+    Iterated: the median of the differences up to the jump threshold
+    (``_JUMP_FACTOR`` medians), so that many short blocks do not inflate it
+    with their jumps. A tighter cut would also eat the scatter of the noisier
+    setpoints when the scatter grows with the setpoint (relative scatter of a
+    field or temperature reading) and split their blocks. The
+    differences kept are always the smallest ones, so each median is an
+    order statistic of ``low``, the ``d.size // 2 + 1`` smallest differences
+    (a partition of that, not a median of the whole column per iteration).
+    """
+    n = d.size
+    for _ in range(8):
+        c = int(np.count_nonzero(d <= _JUMP_FACTOR * s))
+        if c == n or c == 0:
+            break
+        k = (c - 1) // 2, c // 2  # np.median of the c smallest
+        part = np.partition(low, k)
+        s_new = 0.5 * (float(part[k[0]]) + float(part[k[1]]))
+        if not s_new > 0 or s_new == s:
+            break
+        s = s_new
+    return s
 
 
 #: rows a reading must be held to count as a setpoint (find_steps' default min_points)
@@ -147,16 +176,23 @@ def _small_changes_are_setpoints(v: np.ndarray, d: np.ndarray, small: float) -> 
     return span >= _MIN_CHAIN_SPAN * big_min
 
 
-def find_steps(values: Any, *, min_points: int = 3) -> np.ndarray:
+def find_steps(values: Any, *, min_points: int = 3, breaks: Any = None) -> np.ndarray:
     """Label rows by setpoint block of a stepped column.
 
     A new block starts where the difference between consecutive values is
     large compared with the scatter within a block (ten times the median
-    absolute difference, which is robust as long as blocks hold three or
-    more points); noisy setpoints, slow drifts within a block and setpoints
-    revisited later (a new block) are all handled. Consecutive blocks whose
-    means differ by less than that threshold (split only by a glitch) are
-    merged.
+    absolute difference of the readings that are not jumps, found by
+    iterating; robust as long as blocks hold three or more points); noisy
+    setpoints, slow drifts within a block and setpoints revisited later (a
+    new block) are all handled. Consecutive blocks whose means differ by less
+    than that threshold (split only by a glitch) are merged.
+
+    Setpoints closer together than the scatter of single readings cannot be
+    told apart from one difference; ``breaks`` (rows where a new sweep
+    starts: a gap in the time column, the swept variable starting over) are
+    where a new block may start although no jump is seen: it does when the
+    block means on the two sides differ by more than five standard errors
+    and by more than the scatter within each block.
 
     Parameters
     ----------
@@ -165,6 +201,8 @@ def find_steps(values: Any, *, min_points: int = 3) -> np.ndarray:
     min_points : int
         Blocks shorter than this (ramps between setpoints, glitches) are
         labelled -1.
+    breaks : array_like of bool, optional
+        One per row: True where a new sweep (record) starts.
 
     Returns
     -------
@@ -173,21 +211,44 @@ def find_steps(values: Any, *, min_points: int = 3) -> np.ndarray:
         block.
     """
     v = _ffill(np.asarray(values, dtype=float).ravel())
+    return _steps(v, min_points, breaks)[0]
+
+
+def _steps(v: np.ndarray, min_points: int, breaks: Any = None) -> tuple[np.ndarray, float, float]:
+    """(labels, jump threshold, level resolution) of a forward-filled column.
+
+    The level resolution is the smallest difference of block means that
+    counts as two setpoints: the jump threshold, or less where ``breaks``
+    separated blocks closer than it.
+    """
     n = v.size
     if n == 0:
-        return np.zeros(0, dtype=np.intp)
+        return np.zeros(0, dtype=np.intp), 0.0, 0.0
     d = np.abs(np.diff(v))
     thr = _jump_threshold(v, d)
-    raw = np.concatenate(([0], np.cumsum(d > thr)))
+    res = thr
+    jump = d > thr
+    hard = _break_cuts(v, breaks, min_points)
+    cut = jump if hard is None else jump | hard
+    raw = np.concatenate(([0], np.cumsum(cut)))
     counts = np.bincount(raw)
     valid_block = counts >= min_points
     if not valid_block.any():
-        return np.full(n, -1, dtype=np.intp)
+        return np.full(n, -1, dtype=np.intp), thr, res
     sums = np.bincount(raw, weights=v)
     means = sums / counts
     vb = np.flatnonzero(valid_block)
     # merge consecutive valid blocks at the same level
-    same = np.abs(np.diff(means[vb])) <= thr
+    dm = np.abs(np.diff(means[vb]))
+    same = dm <= thr
+    if hard is not None:
+        # never across a break where the level changes
+        n_hard = np.concatenate(([0], np.cumsum(hard)))[np.cumsum(counts)[:-1]]
+        n_hard = np.concatenate(([0], n_hard))  # accepted breaks before each raw block
+        apart = n_hard[vb[1:]] > n_hard[vb[:-1]]
+        if (apart & same).any():
+            res = min(thr, 0.5 * float(dm[apart & same].min()))
+        same &= ~apart
     new_id = np.concatenate(([0], np.cumsum(~same)))
     block_to_id = np.full(counts.size, -1, dtype=np.intp)
     block_to_id[vb] = new_id
@@ -204,36 +265,80 @@ def find_steps(values: Any, *, min_points: int = 3) -> np.ndarray:
         nl = np.where(has, lab[np.clip(nxt, 0, n - 1)], -2)
         fill = (lab < 0) & has & (pl == nl)
         lab = np.where(fill, pl, lab)
-    return lab.astype(np.intp)
+    return lab.astype(np.intp), thr, res
 
 
-def is_stepped(values: Any, *, min_points: int = 3) -> bool:
+def _break_cuts(v: np.ndarray, breaks: Any, min_points: int) -> np.ndarray | None:
+    """Which ``breaks`` separate two setpoints (per difference, like ``np.diff(v)``).
+
+    The stretches between breaks are compared with their neighbours: a break
+    is a new block when both stretches hold ``min_points`` rows and their
+    means differ by more than five standard errors and by more than the
+    scatter within each. None when no break qualifies.
+    """
+    if breaks is None:
+        return None
+    n = v.size
+    brk = np.asarray(breaks, dtype=bool).ravel()
+    if brk.size != n:
+        raise ValueError(f"breaks has {brk.size} rows, values has {n}")
+    brk = brk[1:]
+    if not brk.any():
+        return None
+    starts = np.concatenate(([0], np.flatnonzero(brk) + 1))  # stretches between breaks
+    counts = np.diff(np.concatenate((starts, [n])))
+    means = np.add.reduceat(v, starts) / counts
+    dev = v - np.repeat(means, counts)
+    var = np.add.reduceat(dev * dev, starts) / np.maximum(counts - 1, 1)
+    dm = np.abs(np.diff(means))
+    se = np.sqrt(var[:-1] / counts[:-1] + var[1:] / counts[1:])
+    sd = np.sqrt(np.maximum(var[:-1], var[1:]))
+    big = (counts[:-1] >= min_points) & (counts[1:] >= min_points)
+    apart = big & (dm > 5.0 * se) & (dm > sd)
+    if not apart.any():
+        return None
+    hard = np.zeros(n - 1, dtype=bool)
+    hard[np.flatnonzero(brk)[apart]] = True
+    return hard
+
+
+def is_stepped(values: Any, *, min_points: int = 3, breaks: Any = None) -> bool:
     """Heuristic: does this column step between a few held setpoints?
 
     True when :func:`find_steps` finds at least two blocks, at least 70% of
     the finite rows sit in blocks, there are far fewer blocks than rows
     (at most ``max(64, 2 sqrt(rows))``, and ``min_points`` rows per block on
     average), and the blocks are not a flicker between a few readings.
+    ``breaks`` as for :func:`find_steps`.
     """
     v = np.asarray(values, dtype=float).ravel()
     fin = np.isfinite(v)
     if fin.sum() < 2 * min_points:
         return False
-    lab = find_steps(v, min_points=min_points)
+    vf = _ffill(v)
+    lab, _thr, res = _steps(vf, min_points, breaks)
+    return _is_stepped(vf, fin, lab, res, min_points)
+
+
+def _is_stepped(
+    vf: np.ndarray, fin: np.ndarray, lab: np.ndarray, res: float, min_points: int
+) -> bool:
+    """:func:`is_stepped` from the labels and level resolution of :func:`_steps`."""
+    if fin.sum() < 2 * min_points:
+        return False
     n_blocks = int(lab.max()) + 1 if lab.size else 0
     if n_blocks < 2:
         return False
     in_block = float(np.mean(lab[fin] >= 0))
     if in_block < 0.7:
         return False
-    levels = np.bincount(lab[lab >= 0], weights=_ffill(v)[lab >= 0]) / np.bincount(lab[lab >= 0])
+    inb = lab >= 0
+    levels = np.bincount(lab[inb], weights=vf[inb]) / np.bincount(lab[inb])
     if np.ptp(levels) == 0:
         return False
     # flicker between a few readings (A B A B ...) is not a sequence of setpoints
-    d = np.abs(np.diff(_ffill(v)))
-    thr = _jump_threshold(_ffill(v), d)
     srt = np.sort(levels)
-    n_distinct = 1 + int(np.sum(np.diff(srt) > thr))
+    n_distinct = 1 + int(np.sum(np.diff(srt) > res))
     if n_blocks > 4 * n_distinct:
         return False
     # a slow sweep read through a quantised sensor is a fine staircase, not a family
@@ -458,6 +563,52 @@ def _axis(
     return want, table.column(want)  # raises the FormatError naming what is there
 
 
+#: a time step this many times the median step is a pause between sweeps
+_TIME_GAP = 10.0
+#: rows at the start of the file whose values a new sweep repeats
+_OPENING = 3
+#: rows at the start of the file that give the noise of the swept variable
+_NOISE_ROWS = 100_000
+
+
+def _sweep_starts(table: Table, xv: np.ndarray, xname: str) -> np.ndarray | None:
+    """Rows where a new sweep starts: evidence of a new setpoint block.
+
+    A pause in the time column ``t_s`` (a step over ten times the median
+    step), or the swept variable starting over: its first rows recurring
+    (I = 0, 1, 2 uA ... again; T back at the start of a cooling sweep).
+    None when there is no such evidence.
+    """
+    n = xv.size
+    if n < 2 * _OPENING:
+        return None
+    brk = np.zeros(n, dtype=bool)
+    if xname != "t_s" and table.has("t_s"):
+        t = np.asarray(table.column("t_s"), dtype=float)
+        dt = np.diff(t)
+        good = np.isfinite(dt) & (dt > 0)
+        if good.sum() >= 2 * _OPENING:
+            brk[1:] |= good & (dt > _TIME_GAP * float(np.median(dt[good])))
+    x = _ffill(np.asarray(xv, dtype=float).ravel())
+    if np.isfinite(xv[:_OPENING]).all() and np.ptp(x[:_OPENING]) > 0:
+        tol = _noise(x[:_NOISE_ROWS])
+        # the sweep leaves its start by more than the noise: a row at the start
+        # followed by its first step is a start, a row just before one is not
+        if abs(x[1] - x[0]) > tol:
+            m = len(x) - _OPENING + 1
+            cand = np.flatnonzero(np.abs(x[1:m] - x[0]) <= tol) + 1  # rows back at the start
+            again = np.ones(cand.size, dtype=bool)
+            for j in range(1, _OPENING):
+                again &= np.abs(x[cand + j] - x[j]) <= tol
+            # not a turn: a sweep coming back to the start from where it went
+            # (-1 -> +1 -> -1 T, then up again) continues, it does not start over
+            step = x[1] - x[0]
+            came = x[cand - 1] - x[0]  # the row before each candidate, from the start
+            turn = (came * step > 0) & (np.abs(came) <= 3.0 * abs(step) + tol)
+            brk[cand[again & ~turn]] = True
+    return brk if brk.any() else None
+
+
 def load_curves(
     path_or_table: Any,
     *,
@@ -507,20 +658,26 @@ def load_curves(
     if user_by is not None:
         k, v = _resolve_by(table, user_by, opts.units)
         keys, vals = [k], [v]
+    breaks = _sweep_starts(table, xv, xname)
+    labs: list[np.ndarray] = []
+    if user_by is not None:
+        labs = [_steps(_ffill(np.asarray(v, dtype=float).ravel()), 3, breaks)[0]]
     elif by == "auto":
         for cand in AUTO_BY:
             if cand in (xname, yname) or not table.has(cand):
                 continue
             v = table.column(cand)
-            if is_stepped(v):
+            vf = _ffill(np.asarray(v, dtype=float).ravel())
+            lab, _thr, res = _steps(vf, 3, breaks)
+            if _is_stepped(vf, np.isfinite(v), lab, res, 3):
                 keys.append(cand)
                 vals.append(v)
+                labs.append(lab)
     ok = np.isfinite(xv) & np.isfinite(yv)
     source = table.source
     if not keys:
         c = Curve(xv[ok], yv[ok], xname, yname, {}, sweep_direction(xv[ok]), source)
         return table, [c] if len(c) else []
-    labs = [find_steps(v) for v in vals]
     if len(labs) == 1:
         lab = labs[0]
     else:
