@@ -217,9 +217,9 @@ def make_iv(root: Path, n_curves: int) -> Path:
     from sc2d.simulate.writers import write_csv
 
     p = paper_samples()["S3"]
-    # T setpoint scatter 1e-5 relative: with the default 2e-3 the 0.9 mK steps of
-    # 200 curves over 0.02-0.20 K drown in the scatter and load_curves merges them
-    df = measure_iv(p, np.linspace(0.02, 0.20, n_curves), rng=3)  # default 0.2% setpoint scatter
+    # default 0.2% T setpoint scatter: the 0.9 mK steps of 200 curves are closer
+    # than the scatter; load_curves separates them by the sweep restarts
+    df = measure_iv(p, np.linspace(0.02, 0.20, n_curves), rng=3)
     path = root / "iv.csv"
     write_csv(df, path, units={"T_K": "K", "I_A": "A", "V_V": "V"})
     return path
