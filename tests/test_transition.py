@@ -496,3 +496,92 @@ def test_quantised_thermometer_gives_finite_nonzero_errors():
         assert abs(e.value - step_truth(float(c), tc=TC)) < 3e-3
     z = res.zero_resistance_K
     assert math.isnan(z.stderr) or z.stderr > 0
+
+
+def _numbers(obj, path=""):
+    """Flatten a JSON-ready result into {path: number or string}."""
+    if isinstance(obj, dict):
+        out = {}
+        for k, v in obj.items():
+            out.update(_numbers(v, f"{path}/{k}"))
+        return out
+    if isinstance(obj, list):
+        out = {}
+        for i, v in enumerate(obj):
+            out.update(_numbers(v, f"{path}/{i}"))
+        return out
+    return {path: obj}
+
+
+@pytest.mark.parametrize("criteria", [("0.9", "0.5", "0.1"), ("0.5", "1.5")])
+@pytest.mark.parametrize("norm", [{}, {"normal_at": 0.4}, {"fit_window": (0.42, 0.5)}])
+def test_family_vectorised_path_equals_per_curve_path(criteria, norm):
+    """The 2-D family path (stacked equal-length curves) gives the per-curve answers to 1e-12.
+
+    The family mixes what the stacked path takes (cooling and warming sweeps,
+    glitches that the Hampel filter removes, shifted Tc and noise) with what
+    it leaves to the per-curve path (a blank, a row logged twice, both sweep
+    directions in one curve, a shared T, another length, too few points).
+    """
+    rng = np.random.default_rng(21)
+    n = 600
+    curves = []
+    for i in range(40):
+        t = np.linspace(0.05, 0.5, n)
+        r = step(t, tc=0.2 - 0.002 * i) + rng.normal(0, 0.5 + 0.05 * i, n)
+        if i % 3 == 0:  # glitches: rows of different length after the Hampel filter
+            k = rng.choice(n, 3, replace=False)
+            r[k] *= 3.0
+        if i % 2:
+            t, r = t[::-1], r[::-1]
+        curves.append(Curve(t, r, fixed={"B_T": 0.01 * i}))
+    t0 = np.linspace(0.05, 0.5, n)
+    r0 = step(t0) + rng.normal(0, 1.0, n)
+    odd = [
+        np.where(np.arange(n) == 7, np.nan, r0),  # a blank
+        np.concatenate([r0[:100], r0[99:-1]]),  # (T, R) logged twice: see below
+        None,  # cooling then warming in one curve
+        None,  # two points at the same T
+    ]
+    curves.append(Curve(t0, odd[0], fixed={"B_T": 1.0}))
+    tt = np.concatenate([t0[:100], t0[99:-1]])
+    curves.append(Curve(tt, odd[1], fixed={"B_T": 1.1}))
+    th = np.linspace(0.5, 0.05, n // 2)
+    tb = np.concatenate([th, th[::-1]])
+    curves.append(Curve(tb, step(tb) + rng.normal(0, 1.0, n), fixed={"B_T": 1.2}))
+    ts = t0.copy()
+    ts[300] = ts[301]
+    curves.append(Curve(ts, r0, fixed={"B_T": 1.3}))
+    t7 = np.linspace(0.05, 0.5, 777)
+    curves.append(Curve(t7, step(t7) + rng.normal(0, 1.0, 777), fixed={"B_T": 1.4}))
+    curves.append(Curve(np.arange(5.0), np.arange(5.0), fixed={"B_T": 1.5}))
+
+    vec = tc_family(curves, criteria=criteria, vectorized=True, **norm).to_dict()
+    ref = tc_family(curves, criteria=criteria, vectorized=False, **norm).to_dict()
+    a, b = _numbers(vec), _numbers(ref)
+    assert a.keys() == b.keys()
+    for k, va in a.items():
+        vb = b[k]
+        if isinstance(va, float) and isinstance(vb, float):
+            assert va == pytest.approx(vb, rel=1e-12, abs=1e-15), k
+        else:
+            assert va == vb, k
+
+
+def test_family_vectorised_path_takes_equal_length_sweeps():
+    """Plain cooling/warming sweeps of equal length are prepared together (not per curve)."""
+    from sc2d.transition import _prepare_family
+
+    rng = np.random.default_rng(22)
+    t = np.linspace(0.05, 0.5, 400)
+    curves = [
+        Curve(t[:: 1 - 2 * (i % 2)], step(t[:: 1 - 2 * (i % 2)]) + rng.normal(0, 1, 400))
+        for i in range(6)
+    ]
+    prep = _prepare_family(curves)
+    assert sorted(prep) == list(range(6))
+    assert [prep[i][6] for i in range(2)] == ["up", "down"]
+    fam = tc_family(curves)
+    assert all(c._T is None for c in fam.curves)  # arrays kept only when asked
+    kept = tc_family(curves, keep_arrays=True)
+    assert kept.curves[0]._T.size == 400

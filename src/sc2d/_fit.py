@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
 __all__ = ["FitOutput", "LineFit", "curve_fit", "line_fit", "line_fits"]
 
@@ -83,6 +82,8 @@ def curve_fit(
     def resid(p: np.ndarray) -> np.ndarray:
         r = f(x, *p) - y
         return r if w is None else r * w
+
+    from scipy import optimize  # lazy: ~0.2 s to import, only nonlinear fits need it
 
     n = y.size
     k = p0.size

@@ -512,3 +512,42 @@ def test_all_nan_column_is_named(tmp_path: Path) -> None:
     # a column that is simply absent keeps the "no column" message
     with pytest.raises(FormatError, match=r"has no magnetic field .* \(B_T\); recognised columns"):
         t.column("B_T")
+
+
+@pytest.mark.parametrize("piece", [101, 4096])
+def test_chunked_read_equals_one_piece_read(tmp_path: Path, monkeypatch, piece: int) -> None:
+    """The threaded chunked parser (used for big files) gives the same table,
+    values and dtypes as the one-piece read: pieces cut at line ends, CRLF,
+    blank cells and a decreasing sweep included."""
+    from sc2d.io import text
+
+    rng = np.random.default_rng(8)
+    n = 3000
+    t = np.linspace(4.0, 0.05, n)
+    r = 300 * (1 + np.tanh((t - 0.2) / 0.01)) / 2 + rng.normal(0, 0.1, n)
+    lines = ["# comment", "Temperature (mK),Resistance (kOhm),Note"]
+    for i, (ti, ri) in enumerate(zip(t * 1e3, r / 1e3, strict=True)):
+        cell = "" if i % 97 == 0 else f"{ri:.9g}"
+        lines.append(f"{ti:.9g},{cell},{i % 3}")
+    p = tmp_path / "big.csv"
+    p.write_bytes(("\r\n".join(lines) + "\r\n").encode())
+    one = read(p).data
+    monkeypatch.setattr(text, "CHUNKED_MIN_BYTES", 0)
+    monkeypatch.setattr(text, "PIECE_BYTES", piece)
+    used = []
+    real_chunked = text._chunked_read
+
+    def spy(*args, **kwargs):
+        out = real_chunked(*args, **kwargs)
+        used.append(out is not None)
+        return out
+
+    monkeypatch.setattr(text, "_chunked_read", spy)
+    chunked = read(p).data
+    assert used == [True]  # the chunked parser really produced the table
+    assert list(chunked.columns) == list(one.columns)
+    assert (chunked.dtypes == one.dtypes).all()
+    np.testing.assert_array_equal(chunked["T_K"].to_numpy(), one["T_K"].to_numpy())
+    np.testing.assert_array_equal(chunked["R_ohm"].to_numpy(), one["R_ohm"].to_numpy())
+    assert chunked["R_ohm"].isna().sum() == len(range(0, n, 97))
+    assert chunked["T_K"].iloc[0] == pytest.approx(4.0)

@@ -20,6 +20,7 @@ xarray.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,9 @@ _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 _CDF_MAGIC = (b"CDF\x01", b"CDF\x02", b"CDF\x05")
 _SQLITE_EXT = {".db", ".sqlite", ".sqlite3"}
 _NC_EXT = {".nc", ".nc4", ".h5", ".hdf5", ".he5", ".cdf"}
+
+#: control characters that no text table holds (a regex: the head is 64 kB)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 _WHAT = "sc2d reads CSV/TSV, Quantum Design .dat, QCoDeS .db and NetCDF"
 
@@ -142,7 +146,8 @@ def _decode_head(p: Path, raw: bytes, size: int) -> tuple[str, str, bool]:
             text = raw.decode(encoding)
         else:
             text = raw[: exc.start].decode(encoding)
-    ctrl = next((i for i, ch in enumerate(text[:65536]) if ord(ch) < 9 or 13 < ord(ch) < 32), -1)
+    hit = _CONTROL_RE.search(text, 0, 65536)
+    ctrl = hit.start() if hit else -1
     if ctrl >= 0 and ord(text[ctrl]) != 0x1A:
         raise FormatError(
             f"{name} is not a text table (binary content at byte {len(text[:ctrl].encode(encoding))}); "

@@ -15,14 +15,22 @@ Stoner-lab "TDI Format" files (LabVIEW): the first column holds a
 ``key{type}=value`` metadata string on each row; it is moved to
 ``meta["tdi"]`` and dropped.
 
-Parsing uses pandas with the pyarrow engine for large simple files and the C
-engine otherwise (or when pyarrow refuses the file); both give the same table.
+Parsing uses pandas' C engine. Files of ``CHUNKED_MIN_BYTES`` or more are
+cut at line ends into pieces parsed on a few threads and copied straight into
+preallocated columns (:func:`_chunked_read`): on a 2M-row, 4-column table the
+peak memory of ``sc2d tc`` drops from 7x to 2.7x the table (a one-piece
+pandas parse alone peaks at 3.4x, pyarrow at 4.4x) for about 1.5x the time of
+``pandas.read_csv``. Smaller or unusual files (quoted fields, text in a
+numeric column) are parsed in one piece (``low_memory``, pandas' default).
+The pyarrow engine is used when asked for (``engine="pyarrow"``; the C
+engine decides when pyarrow refuses the file); all give the same table.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,8 +44,10 @@ __all__ = ["TextLayout", "read_text", "sniff_layout"]
 
 _COMMENT_PREFIXES = ("#", "%", ";", "//", "!")
 _DELIMS = ("\t", ",", ";", "|", None)  # None: runs of whitespace
-#: files at least this large go through pyarrow when the layout is simple
-PYARROW_MIN_BYTES = 1 << 20
+#: text files at least this large are parsed chunk by chunk (see _chunked_read)
+CHUNKED_MIN_BYTES = 16 << 20
+#: bytes per piece of a chunked parse
+PIECE_BYTES = 2 << 20
 #: lines looked at to find the layout
 SNIFF_LINES = 2000
 #: more columns than this is not a measurement table (probably transposed)
@@ -279,7 +289,9 @@ def sniff_layout(lines: list[str], *, complete: bool, source: str) -> TextLayout
     )
 
 
-def _pandas_read(path: Path, lay: TextLayout, encoding: str, engine: str) -> pd.DataFrame:
+def _pandas_read(
+    path: Path, lay: TextLayout, encoding: str, engine: str, row_bytes: float = 0.0, size: int = 0
+) -> pd.DataFrame:
     kw: dict[str, Any] = {
         "header": None,
         "names": lay.names,
@@ -288,7 +300,7 @@ def _pandas_read(path: Path, lay: TextLayout, encoding: str, engine: str) -> pd.
     }
     if engine == "pyarrow":
         return pd.read_csv(path, engine="pyarrow", sep=lay.delimiter, **kw)
-    kw.update(index_col=False, skip_blank_lines=True, low_memory=False)
+    kw.update(index_col=False, skip_blank_lines=True)
     if lay.comment:
         kw["comment"] = lay.comment
     if lay.n_data_lines is not None:
@@ -296,18 +308,107 @@ def _pandas_read(path: Path, lay: TextLayout, encoding: str, engine: str) -> pd.
     if lay.decimal != ".":
         kw["decimal"] = lay.decimal
     sep = r"\s+" if lay.delimiter is None else lay.delimiter
-    return pd.read_csv(path, engine="c", sep=sep, **kw)
+    if size >= CHUNKED_MIN_BYTES and row_bytes > 0 and lay.n_data_lines is None:
+        df = _chunked_read(path, sep, kw, int(1.25 * size / row_bytes) + 1024)
+        if df is not None:
+            return df
+    # low_memory (pandas' default) parses in chunks: about 2x faster and leaner
+    # than low_memory=False on large files. A column whose chunks disagree in
+    # type (text in a numeric column) raises DtypeWarning: then that file is
+    # read again in one piece, so each column gets one type (as before).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.DtypeWarning)
+        try:
+            return pd.read_csv(path, engine="c", sep=sep, **kw)
+        except pd.errors.DtypeWarning:
+            pass
+    return pd.read_csv(path, engine="c", sep=sep, low_memory=False, **kw)
 
 
-def _simple(lay: TextLayout, size: int, encoding: str) -> bool:
-    return (
-        size >= PYARROW_MIN_BYTES
-        and lay.delimiter in ("\t", ",", ";", "|")
-        and lay.n_data_lines is None
-        and lay.decimal == "."
-        and encoding in ("utf-8", "utf-8-sig")
-        and lay.comment is None
-    )
+def _chunked_read(path: Path, sep: str, kw: dict[str, Any], n_alloc: int) -> pd.DataFrame | None:
+    """The C engine's table of a large numeric file, parsed in pieces straight into its columns.
+
+    A one-piece parse holds the parser's buffers and the chunks it joins at
+    the end: about 3.4x the table at peak. Here the data section is cut at
+    line ends into pieces of ``PIECE_BYTES``, parsed by the same C engine on
+    a few threads (its tokeniser releases the GIL) and copied in order into
+    preallocated columns (``n_alloc`` rows; pages never written cost no
+    memory): the peak is the table plus a few pieces, the values those of
+    ``pd.read_csv``. Returns None (the caller parses in one piece, which also
+    gives the right messages) for quoted fields or a lone ``\\r`` line end,
+    when a piece fails to parse, or when a column is not int64/float64 in
+    every piece (pandas would pick one type for the whole column).
+    """
+    import io
+    import os
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+    from itertools import pairwise
+
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        for _ in range(int(kw["skiprows"])):
+            fh.readline()
+        start = fh.tell()
+        fh.seek(0)
+        head = fh.read(start + (1 << 16))  # preamble and the first data lines
+        if b'"' in head or head.count(b"\r") != head.count(b"\r\n"):
+            return None
+        cuts = [start]
+        for pos in range(start + PIECE_BYTES, size, PIECE_BYTES):
+            fh.seek(pos)
+            fh.readline()
+            if fh.tell() > cuts[-1] and fh.tell() < size:
+                cuts.append(fh.tell())
+        cuts.append(size)
+    pkw = {**kw, "skiprows": 0, "low_memory": False}
+
+    def parse(span: tuple[int, int]) -> pd.DataFrame | None:
+        try:
+            with open(path, "rb") as f:
+                f.seek(span[0])
+                raw = f.read(span[1] - span[0])
+            return pd.read_csv(io.BytesIO(raw), engine="c", sep=sep, **pkw)
+        except Exception:  # the one-piece parse reports it with the right line number
+            return None
+
+    cols: dict[str, np.ndarray] = {}
+    k = 0
+    workers = max(1, min(4, os.cpu_count() or 1))
+    spans = deque(pairwise(cuts))
+    with ThreadPoolExecutor(workers) as pool:
+        # at most `workers` + 1 pieces parsed ahead of the copy: bounded memory
+        ahead = deque(
+            pool.submit(parse, spans.popleft()) for _ in range(min(workers + 1, len(spans)))
+        )
+        while ahead:
+            df = ahead.popleft().result()
+            if spans:
+                ahead.append(pool.submit(parse, spans.popleft()))
+            if df is None:
+                return None
+            m = len(df)
+            if m == 0:
+                continue
+            if not cols:
+                if any(dt not in (np.float64, np.int64) for dt in df.dtypes):
+                    return None
+                cols = {c: np.empty(n_alloc, dtype=dt) for c, dt in df.dtypes.items()}
+            if k + m > n_alloc:  # more rows than the head suggested: grow
+                n_alloc = 2 * (k + m)
+                cols = {
+                    c: np.concatenate([a[:k], np.empty(n_alloc - k, a.dtype)])
+                    for c, a in cols.items()
+                }
+            for c, a in cols.items():
+                v = df[c].to_numpy()
+                if v.dtype != a.dtype:
+                    return None
+                a[k : k + m] = v
+            k += m
+    if not cols:
+        return None
+    return pd.DataFrame({c: a[:k] for c, a in cols.items()}, copy=False)
 
 
 def _trim_footer(df: pd.DataFrame, lay: TextLayout) -> tuple[pd.DataFrame, list[str]]:
@@ -364,20 +465,22 @@ def read_text(
     if len(lines) > SNIFF_LINES:  # the layout shows in the first lines; a footer is trimmed later
         lines, complete = lines[:SNIFF_LINES], False
     lay = sniff_layout(lines, complete=complete, source=name)
+    data = lines[lay.first_data_line :]
+    row_bytes = (sum(map(len, data)) + len(data)) / len(data) if data else 0.0
     if engine is None:
-        engine = "pyarrow" if _simple(lay, size, encoding) and _has_pyarrow() else "c"
+        engine = "c"
     used = engine
     try:
         try:
-            df = _pandas_read(path, lay, encoding, engine)
+            df = _pandas_read(path, lay, encoding, engine, row_bytes, size)
         except Exception:
             if engine != "pyarrow":
                 raise
             used = "c"  # pyarrow refused (comment lines, ragged rows...): the C engine decides
-            df = _pandas_read(path, lay, encoding, "c")
+            df = _pandas_read(path, lay, encoding, "c", row_bytes, size)
     except UnicodeDecodeError:
         used, encoding = "c", "latin-1"
-        df = _pandas_read(path, lay, encoding, "c")
+        df = _pandas_read(path, lay, encoding, "c", row_bytes, size)
     except pd.errors.ParserError as exc:
         msg = " ".join(str(exc).split())
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
@@ -418,11 +521,3 @@ def read_text(
             f"{name} has a header but no data rows; record some data or check the file"
         )
     return df, meta, lay.first_data_line + 1
-
-
-def _has_pyarrow() -> bool:
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:  # pragma: no cover - depends on the environment
-        return False
-    return True

@@ -100,7 +100,12 @@ def _tc_of_curves(
         c = curves[0]
         try:
             res: TcResult = critical_temperature(
-                c.x, c.y, criteria=crits, normal_at=normal_at, fit_window=fit_window
+                c.x,
+                c.y,
+                criteria=crits,
+                normal_at=normal_at,
+                fit_window=fit_window,
+                keep_arrays=False,  # nobody reads a file task's _T/_R (the JSON skips them)
             )
         except DataError as exc:
             raise DataError(f"{name}: {exc}") from None
