@@ -551,3 +551,21 @@ def test_chunked_read_equals_one_piece_read(tmp_path: Path, monkeypatch, piece: 
     np.testing.assert_array_equal(chunked["R_ohm"].to_numpy(), one["R_ohm"].to_numpy())
     assert chunked["R_ohm"].isna().sum() == len(range(0, n, 97))
     assert chunked["T_K"].iloc[0] == pytest.approx(4.0)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        ["0,30;100,5", "0,31;200,5", "0,32;300,5", "0,33;400,5"],
+        ["0,30;100", "0,31;200", "0,32;300", "0,33;400"],  # was read as one column of zeros
+    ],
+)
+def test_semicolon_with_decimal_commas_is_not_split_on_commas(tmp_path: Path, rows) -> None:
+    """European CSV: ';' between columns and decimal commas. Splitting on ','
+    would turn "0,31;206" into "0" and "31;206"; the reader must pick ';'."""
+    p = tmp_path / "eu.csv"
+    p.write_text("T (K);R (Ohm)\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    t = read(p)
+    np.testing.assert_allclose(t.column("T_K"), [0.30, 0.31, 0.32, 0.33])
+    assert t.column("R_ohm")[0] in (100.0, 100.5)
+    assert t.columns["R_ohm"].original == "R (Ohm)"

@@ -118,6 +118,16 @@ def _header_tokens(line: str, delim: str | None, n_fields: int) -> list[str]:
     return merged if len(merged) == n_fields else toks
 
 
+def _joined_numbers(tok: str, delim: str | None) -> bool:
+    """True when ``tok`` is two or more numbers joined by ';' or a tab (not ``delim``)."""
+    for other in (";", "\t"):
+        if other != delim and other in tok:
+            parts = [p.strip().replace(",", ".", 1) for p in tok.split(other)]
+            if len(parts) >= 2 and all(p and _is_num(p) for p in parts):
+                return True
+    return False
+
+
 def _all_numeric(toks: list[str]) -> bool:
     full = [t for t in toks if t]
     return len(full) >= 2 and all(_is_num(t) for t in full)
@@ -166,7 +176,11 @@ def sniff_layout(lines: list[str], *, complete: bool, source: str) -> TextLayout
                     cur_len += 1
                     cur_last = i
                 continue
-            ok = n >= 2 and _numeric_line(toks)
+            # a cell that is itself numbers joined by another delimiter means
+            # this is the wrong delimiter: "0,31;206,12" split on ',' gives
+            # "31;206", which is not a number but two (text cells holding a
+            # ';', as in Stoner TDI metadata, are fine)
+            ok = n >= 2 and _numeric_line(toks) and not any(_joined_numbers(t, d) for t in toks)
             if ok and cur_start >= 0 and n == cur_n:
                 cur_len += 1
                 cur_last = i
