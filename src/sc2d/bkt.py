@@ -37,6 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _fit, physics
+from ._robust import MAD_TO_SIGMA
 from .data import Curve, Estimate, Result
 from .errors import DataError, FormatError
 
@@ -204,7 +205,7 @@ def _offset_and_noise(branches: list[_Branch], amax: float) -> tuple[float, floa
             r, c = _chord_residuals(b.a[m], b.v[m])
             rr.append(r / np.sqrt(c) if r.size else r)
         z = np.concatenate(rr)
-        return float(1.4826 * np.median(np.abs(z))) if z.size >= 4 else math.nan
+        return float(MAD_TO_SIGMA * np.median(np.abs(z))) if z.size >= 4 else math.nan
 
     noise = sigma(math.inf)
     for _ in range(3):
@@ -1370,7 +1371,7 @@ def _monotone_runs(t: np.ndarray) -> list[np.ndarray]:
     if n < 3:
         return [np.arange(n)]
     d2 = np.diff(t, 2)
-    tol = 5 * 1.4826 * float(np.median(np.abs(d2 - np.median(d2)))) / math.sqrt(6)
+    tol = 5 * MAD_TO_SIGMA * float(np.median(np.abs(d2 - np.median(d2)))) / math.sqrt(6)
     tol = max(tol, 2e-3 * float(np.ptp(t)))
     cuts = []
     start = 0
@@ -1561,7 +1562,7 @@ def _noise_floor_r(t: np.ndarray, r: np.ndarray, rn: float) -> float:
     rr, c = _chord_residuals(t[low], r[low])
     if rr.size < 3:
         return math.nan
-    return float(1.4826 * np.median(np.abs(rr / np.sqrt(c))))
+    return float(MAD_TO_SIGMA * np.median(np.abs(rr / np.sqrt(c))))
 
 
 def _rt_window(

@@ -44,6 +44,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _fit, physics
+from ._robust import MAD_TO_SIGMA, second_difference_noise
 from .data import Curve, Estimate, Result
 from .errors import DataError, FitError, FormatError
 
@@ -301,11 +302,7 @@ def _noise_sigma(y: np.ndarray) -> float:
     1.4826 MAD of the second differences / sqrt(6): insensitive to the
     smooth trend and to a few jumps (the transition itself).
     """
-    if y.size < 5:
-        return _NAN
-    d2 = y[2:] - 2 * y[1:-1] + y[:-2]
-    mad = float(np.median(np.abs(d2 - np.median(d2))))
-    return 1.482602218505602 * mad / math.sqrt(6.0)
+    return second_difference_noise(y, centred=True)
 
 
 def _local_value(x: np.ndarray, y: np.ndarray, x0: float, k: int = 7) -> tuple[float, float]:
@@ -471,7 +468,7 @@ def _despike_mask(y: np.ndarray, sig: float) -> np.ndarray:
     pad = np.pad(y, 3, mode="edge")
     cols = [pad[k : k + n] for k in range(7)]  # the 7-point window, one array per position
     med = _median7(cols)
-    mad = 1.482602218505602 * _median7([np.abs(c - med) for c in cols])
+    mad = MAD_TO_SIGMA * _median7([np.abs(c - med) for c in cols])
     return np.abs(y - med) <= np.maximum(6 * sig, 6 * mad)
 
 

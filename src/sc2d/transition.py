@@ -38,6 +38,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _fit
+from ._robust import MAD_TO_SIGMA, second_difference_noise
 from .data import Curve, Estimate, Result, to_jsonable
 from .errors import DataError
 
@@ -98,10 +99,7 @@ def _window_width(n: int) -> int:
 
 def _noise_sigma(y: np.ndarray) -> float:
     """White-noise sigma from the median absolute second difference (robust)."""
-    if y.size < 5:
-        return math.nan
-    d2 = y[2:] - 2 * y[1:-1] + y[:-2]
-    return float(1.4826 * _median(np.abs(d2)) / math.sqrt(6.0))
+    return second_difference_noise(y)
 
 
 def _hampel(y: np.ndarray, w: int, sigma: float) -> np.ndarray:
@@ -113,7 +111,7 @@ def _hampel_smooth(y: np.ndarray, w: int, sigma: float) -> tuple[np.ndarray, np.
     """(outlier mask, rolling median of ``y``): the median is reused by the caller."""
     s = _rolling_median(y, w)
     dev = np.abs(y - s)
-    mad = 1.4826 * _rolling_median(dev, w)
+    mad = MAD_TO_SIGMA * _rolling_median(dev, w)
     scale = np.maximum(mad, sigma if np.isfinite(sigma) else 0.0)
     return dev > HAMPEL_K * np.where(scale > 0, scale, np.inf), s
 
@@ -320,7 +318,7 @@ def _normal_state(
     k = max(5, math.ceil(0.05 * n))
     rk = r[-k:]
     med = _median(rk)
-    mad = 1.4826 * _median(np.abs(rk - med))
+    mad = MAD_TO_SIGMA * _median(np.abs(rk - med))
     se = 1.2533 * mad / math.sqrt(k) if mad > 0 else math.nan
     lo, hi = float(t[-k]), tmax
     method = f"median of R over the top 5% of T ({k} points, {_fmt(lo)}-{_fmt(hi)} K)"
@@ -476,7 +474,7 @@ def _crossing(
     for h in (w, 5):
         d3 = np.diff(r[max(0, k - h) : min(n, k + h + 1)], 3)
         if d3.size >= 3:
-            sigs.append(float(1.4826 * _median(np.abs(d3)) / math.sqrt(20.0)))
+            sigs.append(float(MAD_TO_SIGMA * _median(np.abs(d3)) / math.sqrt(20.0)))
     sig = max(sigs) if sigs else 0.0
     # linear interpolation of the smoothed curve between its neighbours
     t0, t1, y0, y1 = t[k - 1], t[k], ys[k - 1], ys[k]
@@ -1187,9 +1185,7 @@ def _prepare_batch(
     del o
     distinct = ~(X[:, 1:] == X[:, :-1]).any(axis=1)
     # _noise_sigma per row (np.median along the rows: the same arithmetic)
-    d2 = Y[:, 2:] - 2 * Y[:, 1:-1] + Y[:, :-2]
-    sig = 1.4826 * np.median(np.abs(d2), axis=1) / math.sqrt(6.0)
-    del d2
+    sig = second_difference_noise(Y, axis=1)
     w = _window_width(n)
     out: dict[int, tuple[Any, ...]] = {}
     for j, i in enumerate(keep):

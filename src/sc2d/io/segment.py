@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from .._robust import MAD_TO_SIGMA
 from ..data import CANONICAL_COLUMNS, Curve, Table
 from ..errors import FormatError, UnitError
 from .columns import CANONICAL_QUANTITY, _name_quantity, parse_name
@@ -357,7 +358,7 @@ def _noise(x: np.ndarray) -> float:
     if nz.size >= 0.05 * d2.size and nz.size >= 3:
         d2 = nz  # quantised readings (plateaus): scale from the changes only
     med = np.median(d2)
-    sigma = 1.4826 * float(np.median(np.abs(d2 - med))) / np.sqrt(6.0)
+    sigma = MAD_TO_SIGMA * float(np.median(np.abs(d2 - med))) / np.sqrt(6.0)
     span = float(np.ptp(x)) if x.size else 0.0
     return max(5.0 * sigma, 1e-9 * span)
 

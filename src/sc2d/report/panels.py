@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .._robust import second_difference_noise
 from ..config import Sample, SampleSet
 from ..data import estimate_value
 from . import figures as F
@@ -103,8 +104,7 @@ def despike(y: np.ndarray) -> np.ndarray:
     bad = np.zeros(y.size, bool)
     if y.size < 5:
         return bad
-    d2 = y[2:] - 2 * y[1:-1] + y[:-2]
-    sigma = 1.4826 * float(np.median(np.abs(d2))) / math.sqrt(6)
+    sigma = second_difference_noise(y)
     d1 = y[1:-1] - y[:-2]
     d3 = y[1:-1] - y[2:]
     span = np.abs(y[2:] - y[:-2])

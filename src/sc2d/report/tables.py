@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..data import estimate_value
+from .summary import _ok
+from .summary import tc_at as _tc_at
 
 __all__ = [
     "TABLES",
@@ -41,25 +43,6 @@ def _s(x: Any) -> float:
         s = x.get("stderr")
         return math.nan if s is None else float(s)
     return math.nan
-
-
-def _ok(d: Any) -> bool:
-    return isinstance(d, dict) and "error" not in d
-
-
-def _tc_at(tc: Any, key: str) -> Any:
-    if not _ok(tc) or not isinstance(tc.get("tc_K"), dict):
-        return None
-    t = tc["tc_K"]
-    if key in t:
-        return t[key]
-    for k, v in t.items():
-        try:
-            if math.isclose(float(k), float(key)):
-                return v
-        except ValueError:
-            continue
-    return None
 
 
 def _crit_key(results: dict[str, Any]) -> str:
