@@ -152,3 +152,10 @@ def test_al_amplitude():
     t = tc0 * 1.001
     assert p.al_conductance_2d(t, tc0) == pytest.approx(p.AL_PREFACTOR * tc0 / (t - tc0), rel=1e-3)
     assert np.isnan(p.al_conductance_2d(0.1, tc0))
+
+
+def test_drude_sheet_resistance_inverts_hall_mobility():
+    """R_s = 1/(e n mu): 8.1e13 cm^-2 and 166 cm^2/Vs give 464.2 Ohm (PHYSICS §11)."""
+    assert p.drude_sheet_resistance(8.1e17, 166e-4) == pytest.approx(464.2, abs=0.1)
+    n, rs = 7.1e17, 483.0
+    assert p.drude_sheet_resistance(n, p.hall_mobility(n, rs)) == pytest.approx(rs, rel=1e-14)

@@ -437,3 +437,11 @@ def bcg_b(tc0: ArrayLike, t_bkt: ArrayLike, b_hn: float = 1.0) -> np.ndarray:
 
 
 __all__ += ["bcg_b", "hn_b_from_linearized_slope"]
+
+
+def drude_sheet_resistance(n_s: ArrayLike, mobility: ArrayLike) -> np.ndarray:
+    """Single-band Drude sheet resistance R_s = 1/(e n_s mu) (Ohm).
+
+    The inverse of :func:`hall_mobility`: n_s in m^-2, mu in m^2/(V s).
+    """
+    return 1.0 / (E * np.asarray(n_s, dtype=float) * np.asarray(mobility, dtype=float))

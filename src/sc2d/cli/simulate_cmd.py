@@ -514,7 +514,7 @@ def hall_cmd(
     out: str, seed: int, fmt: str, force: bool, as_json: bool, units: tuple[str, ...], **kw: Any
 ) -> None:
     """R_xy(B), R_xx(B): single or two-band Drude, contact misalignment."""
-    from ..physics import E, hall_mobility
+    from ..physics import hall_density, hall_mobility
     from ..simulate import SampleParams, measure_hall
     from ..simulate.models import hall_rxy
 
@@ -548,7 +548,7 @@ def hall_cmd(
     except ValueError as exc:
         raise FormatError(str(exc)) from None
     _write(df[["t_s", "T_K", "B_T", "Rxy_ohm", "R_ohm"]], path, fmt, u, "sc2d simulate hall")
-    n_h = 1.0 / (E * abs(slope0))
+    n_h = float(hall_density(slope0))
     truth = {
         "n_s_cm2": n_h * 1e-4,
         "n_total_cm2": (sp.n_s + sp.n2) * 1e-4,

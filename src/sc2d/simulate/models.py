@@ -257,7 +257,7 @@ def hc2_perp0(xi_gl: float) -> float:
 
 def hc2_par0(xi_gl: float, d_sc: float) -> float:
     """GL B_c2par(0) = sqrt(12) Phi0/(2 pi xi d) (T)."""
-    return float(np.sqrt(12) * ph.PHI0 / (2 * np.pi * xi_gl * d_sc))
+    return float(ph.gl_hc2_par(0.0, xi_gl, d_sc, 1.0))
 
 
 # --------------------------------------------------------------------------
@@ -655,7 +655,7 @@ def hall_rxx(
     if r_s is None:
         if mu1 is None:
             raise ValueError("single-band R_xx needs r_s or mu1")
-        r_s = 1.0 / (ph.E * n_s * mu1)
+        r_s = ph.drude_sheet_resistance(n_s, mu1)
     return np.full(bf.shape, float(r_s))
 
 
@@ -704,10 +704,10 @@ def gate_params(
     n = n0 + dn_dv * v + d2n_dv2 * v**2
     n_p = n0 + dn_dv * v_span + d2n_dv2 * v_span**2
     n_m = n0 - dn_dv * v_span + d2n_dv2 * v_span**2
-    mu_p = 1.0 / (ph.E * n_p * r_plus)
-    mu_m = 1.0 / (ph.E * n_m * r_minus)
+    mu_p = ph.hall_mobility(n_p, r_plus)
+    mu_m = ph.hall_mobility(n_m, r_minus)
     mu = mu_m + (mu_p - mu_m) * (v + v_span) / (2 * v_span)
-    r_s = 1.0 / (ph.E * n * mu)
+    r_s = ph.drude_sheet_resistance(n, mu)
     tc = tc_peak - tc_curv * (v - v_peak) ** 2
     tc_zero = tc_peak - tc_curv * v_peak**2
     ic = ic_ref * np.clip(tc / tc_zero, 0, None) ** ic_power

@@ -126,7 +126,7 @@ def paper_samples() -> dict[str, SampleParams]:
     inh = (0.04, 0.035, 0.0, 0.03, 0.03, 0.025)
     for k, (n_cm2, tc) in enumerate(zip(N_S_CM2, TC_K, strict=True), start=1):
         n = n_cm2 * 1e4
-        r_n = 1.0 / (ph.E * n * MU_001)
+        r_n = float(ph.drude_sheet_resistance(n, MU_001))
         name = f"S{k}"
         if k == 3:
             p = SampleParams(
