@@ -6,7 +6,8 @@
 - :class:`Curve`: one sweep exactly as recorded, with the values held fixed
   during it (field, gate, temperature) as metadata.
 - :class:`Table`: a raw table with canonical SI columns and the provenance of
-  each (file, original column name and unit).
+  each (file, original column name and unit); numpy columns, or a pandas
+  DataFrame (``.data``, built on first use).
 - :class:`Result`: base of the frozen result objects that analyses return;
   ``to_dict()`` gives JSON-ready keys that carry their unit in the name.
 """
@@ -135,6 +136,15 @@ def estimate_value(x: Any) -> float:
 
 def to_jsonable(obj: Any) -> Any:
     """Turn results, estimates, arrays and numpy scalars into JSON types."""
+    kind = type(obj)  # the common plain types first (a family holds ~10^5 values)
+    if kind is str or kind is bool or kind is int or obj is None:
+        return obj
+    if kind is float:
+        return obj if math.isfinite(obj) else None
+    if kind is dict:
+        return {(k if type(k) is str else str(k)): to_jsonable(v) for k, v in obj.items()}
+    if kind is list:
+        return [to_jsonable(v) for v in obj]
     if hasattr(obj, "to_dict") and callable(obj.to_dict):
         return to_jsonable(obj.to_dict())
     if isinstance(obj, Mapping):
@@ -253,13 +263,20 @@ class ColumnInfo:
     scale: float = 1.0
 
 
-@dataclass
 class Table:
     """A raw table read from a file, with canonical SI columns.
 
+    The columns are held either as 1-D numpy arrays (``arrays``: what the
+    fast text reader gives, no pandas involved) or as a pandas DataFrame
+    (``data``: the other readers, or a user's frame). :attr:`data` always
+    gives a DataFrame: built from the arrays on first access (pandas is
+    imported then), after which the table holds that frame, so changes made
+    to it show in :meth:`column` and :meth:`has`. ``len``, :attr:`names`,
+    :meth:`has`, :meth:`column` and :meth:`values` never import pandas.
+
     Parameters
     ----------
-    data : pandas.DataFrame
+    data : pandas.DataFrame, optional
         Canonical SI columns (``T_K``, ``R_ohm``...) plus every other column
         of the file, untouched, under its original name.
     source : str
@@ -272,20 +289,73 @@ class Table:
         Header metadata the reader found (title, instrument, run id...),
         and from column recognition ``alternatives``, ``notes``,
         ``unknown_units`` and ``empty`` (see :mod:`sc2d.io.columns`).
+    arrays : mapping, optional
+        Instead of ``data``: column name -> 1-D numpy array, all of one
+        length, in table order (canonical columns first).
     """
 
-    data: Any
-    source: str = ""
-    format: str = ""
-    columns: dict[str, ColumnInfo] = field(default_factory=dict)
-    meta: dict[str, Any] = field(default_factory=dict)
+    def __init__(
+        self,
+        data: Any = None,
+        source: str = "",
+        format: str = "",
+        columns: dict[str, ColumnInfo] | None = None,
+        meta: dict[str, Any] | None = None,
+        *,
+        arrays: Mapping[str, np.ndarray] | None = None,
+    ) -> None:
+        if (data is None) == (arrays is None):
+            raise TypeError("Table takes either data (a DataFrame) or arrays (name -> 1-D array)")
+        self._frame = data
+        self._arrays: dict[str, np.ndarray] | None = None
+        self._n_rows = 0
+        if arrays is not None:
+            self._arrays = dict(arrays)
+            lengths = {len(a) for a in self._arrays.values()}
+            if len(lengths) > 1:
+                raise ValueError(f"Table arrays differ in length: {sorted(lengths)}")
+            self._n_rows = lengths.pop() if lengths else 0
+        self.source = source
+        self.format = format
+        self.columns: dict[str, ColumnInfo] = columns if columns is not None else {}
+        self.meta: dict[str, Any] = meta if meta is not None else {}
+
+    def __repr__(self) -> str:
+        return (
+            f"Table(source={self.source!r}, format={self.format!r}, rows={len(self)}, "
+            f"columns={self.names!r})"
+        )
+
+    @property
+    def data(self) -> Any:
+        """The table as a pandas DataFrame (built from the arrays once, then kept)."""
+        if self._frame is None:
+            import pandas as pd
+
+            self._frame = pd.DataFrame(self._arrays, index=pd.RangeIndex(self._n_rows))
+            self._arrays = None
+        return self._frame
+
+    @property
+    def names(self) -> list[str]:
+        """Every column name, in table order (canonical columns first)."""
+        if self._arrays is not None:
+            return list(self._arrays)
+        return list(self._frame.columns)
 
     def __len__(self) -> int:
-        return len(self.data)
+        if self._arrays is not None:
+            return self._n_rows
+        return len(self._frame)
+
+    def _holds(self, name: str) -> bool:
+        if self._arrays is not None:
+            return name in self._arrays
+        return name in self._frame.columns
 
     def has(self, name: str) -> bool:
         """True when the canonical column ``name`` is present."""
-        return name in self.columns and name in self.data.columns
+        return name in self.columns and self._holds(name)
 
     def column(self, name: str) -> np.ndarray:
         """The canonical column ``name`` as a float array (SI).
@@ -328,7 +398,28 @@ class Table:
                 f"{self.source or 'table'} has no {CANONICAL_COLUMNS.get(name, name)} column "
                 f"({name}); recognised columns: {known}; name it with --x/--y/--by"
             )
-        return self.data[name].to_numpy(dtype=float)
+        if self._arrays is not None:
+            return self.values(name)
+        return self._frame[name].to_numpy(dtype=float)
+
+    def values(self, name: str) -> np.ndarray:
+        """Any column, by its name in the table, as a float array (NaN where empty).
+
+        Raises
+        ------
+        KeyError
+            When the table has no column ``name``.
+        TypeError, ValueError
+            When the column holds text.
+        """
+        if self._arrays is not None:
+            a = self._arrays[name]
+            if a.dtype.kind in "fiub":
+                v = np.asarray(a, dtype=float).view()
+                v.flags.writeable = False
+                return v
+            return self.data[name].to_numpy(dtype=float, na_value=np.nan)
+        return self._frame[name].to_numpy(dtype=float, na_value=np.nan)
 
     def describe_columns(self) -> list[dict[str, Any]]:
         """Canonical columns with their original names, units and scales."""

@@ -516,7 +516,7 @@ def test_all_nan_column_is_named(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("piece", [101, 4096])
 def test_chunked_read_equals_one_piece_read(tmp_path: Path, monkeypatch, piece: int) -> None:
-    """The threaded chunked parser (used for big files) gives the same table,
+    """The C engine's threaded chunked parser (used for big files) gives the same table,
     values and dtypes as the one-piece read: pieces cut at line ends, CRLF,
     blank cells and a decreasing sweep included."""
     from sc2d.io import text
@@ -531,7 +531,7 @@ def test_chunked_read_equals_one_piece_read(tmp_path: Path, monkeypatch, piece: 
         lines.append(f"{ti:.9g},{cell},{i % 3}")
     p = tmp_path / "big.csv"
     p.write_bytes(("\r\n".join(lines) + "\r\n").encode())
-    one = read(p).data
+    one = read(p, engine="c").data
     monkeypatch.setattr(text, "CHUNKED_MIN_BYTES", 0)
     monkeypatch.setattr(text, "PIECE_BYTES", piece)
     used = []
@@ -543,7 +543,7 @@ def test_chunked_read_equals_one_piece_read(tmp_path: Path, monkeypatch, piece: 
         return out
 
     monkeypatch.setattr(text, "_chunked_read", spy)
-    chunked = read(p).data
+    chunked = read(p, engine="c").data
     assert used == [True]  # the chunked parser really produced the table
     assert list(chunked.columns) == list(one.columns)
     assert (chunked.dtypes == one.dtypes).all()

@@ -47,7 +47,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ..data import CANONICAL_COLUMNS, ColumnInfo, Table
 from ..errors import FormatError, UnitError
@@ -189,27 +188,44 @@ def _unit_quantity(q: str) -> str:
     }[q]
 
 
-def _has_data(series: pd.Series) -> bool:
-    if series.dtype.kind in "fiub":
-        v = series.to_numpy(dtype=float, na_value=np.nan)
+def _is_numeric_array(col: Any) -> bool:
+    """A numpy column of numbers (the fast text reader's columns), not a pandas Series."""
+    return isinstance(col, np.ndarray) and col.dtype.kind in "fiub"
+
+
+def _has_data(col: Any) -> bool:
+    """Does the column hold at least one finite number (or any value, for text)?"""
+    if _is_numeric_array(col):
+        if col.dtype.kind != "f":
+            return col.size > 0
+        return bool(np.isfinite(col[:64]).any() or np.isfinite(col).any())
+    if isinstance(col, np.ndarray):
+        col = _series(col)
+    if col.dtype.kind in "fiub":
+        v = col.to_numpy(dtype=float, na_value=np.nan)
         return bool(np.isfinite(v).any())
-    return bool(series.notna().any())
+    return bool(col.notna().any())
 
 
-def _first_bad(series: pd.Series) -> tuple[int, Any]:
-    num = pd.to_numeric(series, errors="coerce")
-    bad = num.isna() & series.notna() & (series.astype(str).str.strip() != "")
-    idx = int(np.argmax(bad.to_numpy()))
-    return idx, series.iloc[idx]
+def _series(col: np.ndarray) -> Any:
+    import pandas as pd
+
+    return pd.Series(col)
 
 
 def _to_float(
-    series: pd.Series, source: str, original: str, row_offset: int = 1, row_word: str = "row"
+    col: Any, source: str, original: str, row_offset: int = 1, row_word: str = "row"
 ) -> np.ndarray:
     """A column as float, or a FormatError naming the first bad cell."""
-    if series.dtype.kind in "fiub":
-        return series.to_numpy(dtype=float, na_value=np.nan)
-    s = series
+    if _is_numeric_array(col):
+        return np.asarray(col, dtype=float)
+    if isinstance(col, np.ndarray):
+        col = _series(col)
+    if col.dtype.kind in "fiub":
+        return col.to_numpy(dtype=float, na_value=np.nan)
+    import pandas as pd
+
+    s = col
     if s.dtype == object or str(s.dtype).startswith(("string", "str")):
         st = s.astype("string").str.strip()
         st = st.mask(st == "", None)
@@ -238,7 +254,7 @@ def _to_float(
         ) from None
 
 
-def _words_to_float(low: pd.Series) -> np.ndarray:
+def _words_to_float(low: Any) -> np.ndarray:
     out = np.full(len(low), np.nan)
     v = low.fillna("").to_numpy(dtype=object)
     out[np.isin(v, ["inf", "+inf", "infinity"])] = np.inf
@@ -257,7 +273,7 @@ class _Cand:
 
 
 def canonicalise(
-    df: pd.DataFrame,
+    df: Any,
     *,
     source: str,
     fmt: str,
@@ -274,8 +290,10 @@ def canonicalise(
 
     Parameters
     ----------
-    df : DataFrame
-        Columns exactly as in the file.
+    df : DataFrame or mapping
+        Columns exactly as in the file: a pandas DataFrame, or a mapping of
+        column name -> 1-D numpy array of numbers (the fast text reader's
+        output; handled without pandas, and the table keeps the arrays).
     source, fmt : str
         File name (for messages and provenance) and format tag.
     units : mapping, optional
@@ -300,7 +318,8 @@ def canonicalise(
     labels = dict(labels or {})
     unit_hints = dict(unit_hints or {})
     meta = dict(meta or {})
-    cols = list(df.columns)
+    from_arrays = isinstance(df, Mapping)
+    cols = list(df) if from_arrays else list(df.columns)
     str_cols = {str(c): c for c in cols}
 
     for k in columns:
@@ -517,10 +536,6 @@ def canonicalise(
         if sc in canon_origs or sc in out:
             continue
         out[sc] = df[c]
-    data = pd.DataFrame(
-        {k: (v.to_numpy() if isinstance(v, pd.Series) else v) for k, v in out.items()},
-        index=pd.RangeIndex(len(df)),
-    )
     if alternatives:
         meta["alternatives"] = alternatives
     unknown = {k: v for k, v in unknown.items() if k not in chosen}
@@ -544,4 +559,12 @@ def canonicalise(
         )
         meta["resistivity_only"] = True
     ordered = {k: chosen[k] for k in _ORDER if k in chosen}
+    if from_arrays:
+        return Table(arrays=out, source=str(source), format=fmt, columns=ordered, meta=meta)
+    import pandas as pd
+
+    data = pd.DataFrame(
+        {k: (v.to_numpy() if isinstance(v, pd.Series) else v) for k, v in out.items()},
+        index=pd.RangeIndex(len(df)),
+    )
     return Table(data=data, source=str(source), format=fmt, columns=ordered, meta=meta)

@@ -12,8 +12,8 @@ HDF5 / netCDF magic   :mod:`sc2d.io.netcdf` (also ``.nc``, ``.h5``...)
 anything else text    :mod:`sc2d.io.text` (CSV/TSV/whitespace)
 ====================  ===============================================
 
-Nothing is ever executed or unpickled: text goes through pandas' CSV
-parsers, databases through ``sqlite3`` opened read-only, NetCDF through
+Nothing is ever executed or unpickled: text goes through pyarrow's or
+pandas' CSV parsers, databases through ``sqlite3`` opened read-only, NetCDF through
 xarray.
 """
 
@@ -185,13 +185,16 @@ def read(
     run_id : int, optional
         QCoDeS database: which run (needed when the database holds several).
     engine : {"pyarrow", "c"}, optional
-        Text files: force a pandas engine (default: pyarrow for large simple
-        files, else C; both give the same table).
+        Text files: the parser. Default (and ``"pyarrow"``): ``pyarrow.csv``
+        when the layout is simple and every column comes back as numbers,
+        without importing pandas; else pandas' C engine, which ``"c"``
+        forces. Both give the same table; ``meta["engine"]`` says which
+        read the file.
 
     Returns
     -------
     Table
-        ``data`` with canonical SI columns (``T_K``, ``R_ohm``, ``Rxy_ohm``,
+        ``data`` (a DataFrame, built on first use) with canonical SI columns (``T_K``, ``R_ohm``, ``Rxy_ohm``,
         ``B_T``, ``theta_deg``, ``I_A``, ``V_V``, ``Vg_V``, ``t_s``,
         ``rho_ohm_m``) first, then the file's other columns untouched;
         ``columns`` maps each canonical name to its
