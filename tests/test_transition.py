@@ -585,3 +585,27 @@ def test_family_vectorised_path_takes_equal_length_sweeps():
     assert all(c._T is None for c in fam.curves)  # arrays kept only when asked
     kept = tc_family(curves, keep_arrays=True)
     assert kept.curves[0]._T.size == 400
+
+
+def test_hampel_rejects_neighbouring_glitches_and_keeps_a_sharp_transition():
+    """Two glitches 5 points apart are both rejected; a sharp, quiet transition loses no point.
+
+    The local scale is a block median of |R - rolling median|, so a large
+    glitch does not hide a second one next to it (as a rolling mean would),
+    and the steep part of the transition, where R departs from its rolling
+    median by many noise sigmas, is not mistaken for glitches.
+    """
+    from sc2d.transition import _clean
+
+    rng = np.random.default_rng(31)
+    t = np.linspace(0.05, 0.5, 2000)
+    r = step(t, w=0.002) + rng.normal(0, 0.2, t.size)
+    r_glitched = r.copy()
+    r_glitched[[700, 705]] += [400.0, 30.0]  # 2000 and 150 sigma
+    _, r_kept, n_out, *_ = _clean(t, r_glitched)
+    assert n_out == 2
+    assert not np.isin([r_glitched[700], r_glitched[705]], r_kept).any()
+    _, _, n_out_clean, *_ = _clean(t, r)
+    assert n_out_clean == 0
+    res = critical_temperature(t, r_glitched, normal_at=0.4)
+    assert res.tc_K["0.5"].value == pytest.approx(step_truth(0.5, w=0.002), abs=2e-5)

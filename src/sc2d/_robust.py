@@ -13,10 +13,24 @@ import math
 
 import numpy as np
 
-__all__ = ["MAD_TO_SIGMA", "second_difference_noise"]
+__all__ = ["MAD_TO_SIGMA", "median", "second_difference_noise"]
 
 #: 1/Phi^-1(3/4): MAD -> standard deviation for Gaussian noise.
 MAD_TO_SIGMA: float = 1.482602218505602
+
+
+def median(a: np.ndarray, axis: int = -1) -> np.ndarray | float:
+    """``np.median(a, axis)`` of finite data, by bottleneck when it is installed.
+
+    The same values (the middle element, or the mean of the middle pair) at
+    about half the cost on long rows; NaN propagates as in numpy.
+    """
+    try:
+        import bottleneck as bn
+    except ImportError:  # pragma: no cover - bottleneck is a dependency
+        return np.median(a, axis=axis)
+    out = bn.median(a, axis=axis)
+    return float(out) if np.ndim(out) == 0 else out
 
 
 def second_difference_noise(
@@ -45,6 +59,6 @@ def second_difference_noise(
         return math.nan if y.ndim == 1 else np.full(np.delete(y.shape, axis), np.nan)
     d2 = np.diff(y, 2, axis=axis)
     if centred:
-        d2 = d2 - np.median(d2, axis=axis, keepdims=True)
-    s = MAD_TO_SIGMA * np.median(np.abs(d2), axis=axis) / math.sqrt(6.0)
+        d2 = d2 - np.expand_dims(median(d2, axis=axis), axis)
+    s = MAD_TO_SIGMA * median(np.abs(d2), axis=axis) / math.sqrt(6.0)
     return float(s) if np.ndim(s) == 0 else s

@@ -30,15 +30,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import _fit
-from ._robust import MAD_TO_SIGMA, second_difference_noise
+from . import _batch, _fit
+from ._robust import MAD_TO_SIGMA, median, second_difference_noise
 from .data import Curve, Estimate, Result, to_jsonable
 from .errors import DataError
 
@@ -84,11 +84,7 @@ def _median(a: np.ndarray) -> float:
 
 def _rolling_median(y: np.ndarray, w: int) -> np.ndarray:
     """Centred rolling median of odd width ``w`` (edges padded by the end value)."""
-    if y.size == 0 or w <= 1:
-        return y.copy()
-    from scipy.ndimage import median_filter  # lazy: scipy.ndimage takes ~0.15 s to import
-
-    return median_filter(np.asarray(y, float), size=w, mode="nearest")
+    return _batch.rolling_median(y, w)
 
 
 def _window_width(n: int) -> int:
@@ -107,13 +103,25 @@ def _hampel(y: np.ndarray, w: int, sigma: float) -> np.ndarray:
     return _hampel_smooth(y, w, sigma)[0]
 
 
-def _hampel_smooth(y: np.ndarray, w: int, sigma: float) -> tuple[np.ndarray, np.ndarray]:
-    """(outlier mask, rolling median of ``y``): the median is reused by the caller."""
+def _hampel_smooth(
+    y: np.ndarray, w: int, sigma: float | np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(outlier mask, rolling median of ``y``) of a curve or of stacked curves (rows).
+
+    Hampel filter: a point is an outlier when it lies more than ``HAMPEL_K``
+    local scales from the rolling median of width ``w``. The local scale is
+    the larger of the global noise ``sigma`` and the block-median absolute
+    deviation (:func:`sc2d._batch.block_scale`), so steep stretches of a
+    transition (T jitter, curvature) are not mistaken for glitches.
+    """
     s = _rolling_median(y, w)
     dev = np.abs(y - s)
-    mad = MAD_TO_SIGMA * _rolling_median(dev, w)
-    scale = np.maximum(mad, sigma if np.isfinite(sigma) else 0.0)
-    return dev > HAMPEL_K * np.where(scale > 0, scale, np.inf), s
+    mad = MAD_TO_SIGMA * _batch.block_scale(dev, w)
+    sig = np.asarray(sigma, float)
+    floor = np.where(np.isfinite(sig), sig, 0.0)
+    scale = np.maximum(mad, floor[..., None] if np.ndim(floor) else floor)
+    limit = HAMPEL_K * np.where(scale > 0, scale, np.inf)
+    return _batch.exceeds(dev, limit, w), s
 
 
 def _sweep_runs(x: ArrayLike, min_excursion: float = 0.05) -> list[tuple[slice, str]]:
@@ -366,7 +374,8 @@ def _clean(
 ) -> tuple[np.ndarray, np.ndarray, int, float, int, np.ndarray]:
     """Sorted finite data without Hampel outliers; (t, r, n_outliers, sigma, w, s).
 
-    ``s`` is the rolling median of the cleaned ``r`` (width ``w``).
+    ``s`` is the rolling median (width ``w``) of the sorted data before the
+    glitches were removed, at the kept points.
     """
     t, r = _prepare(T, R)
     if t.size < MIN_POINTS:
@@ -378,9 +387,9 @@ def _clean(
     out, s = _hampel_smooth(r, w, sigma)
     n_out = int(out.sum())
     if n_out:
-        t, r = t[~out], r[~out]
-        s = _rolling_median(r, w)
-    # no outlier: the Hampel filter's rolling median is the one of the cleaned data
+        # the median of width w is not moved by the single glitches removed
+        # here (one rank at most): kept at the kept points, not recomputed
+        t, r, s = t[~out], r[~out], s[~out]
     return t, r, n_out, sigma, w, s
 
 
@@ -398,43 +407,10 @@ def _poly_root(
     window of a few points does not give Student-t tails. NaN
     root when the fit has no increasing root inside the data.
     """
-    n = u.size
-    scale = float(np.max(np.abs(u))) or 1.0
-    v = u / scale
-    A = np.vander(v, deg + 1, increasing=True)
-    coef, *_ = np.linalg.lstsq(A, y, rcond=None)
-    resid = y - A @ coef
-    dof = n - deg - 1
-    if dof <= 0:
-        return math.nan, math.nan, math.nan
-    rss = float(resid @ resid)
-    s2 = (rss + 10 * sigma**2) / (dof + 10) if math.isfinite(sigma) else rss / dof
-    try:
-        cov = np.linalg.inv(A.T @ A) * s2
-    except np.linalg.LinAlgError:
-        return math.nan, math.nan, math.nan
-    if deg == 1:
-        roots = np.array([-coef[0] / coef[1]]) if coef[1] != 0 else np.array([])
-    else:
-        c0, c1, c2 = coef
-        disc = c1 * c1 - 4 * c2 * c0
-        if c2 == 0 or disc < 0:
-            roots = np.array([-c0 / c1]) if c1 != 0 else np.array([])
-        else:
-            sq = math.sqrt(disc)
-            q = -0.5 * (c1 + math.copysign(sq, c1))
-            roots = np.array([q / c2, c0 / q if q != 0 else math.nan])
-    roots = roots[np.isfinite(roots)]
-    if roots.size == 0:
-        return math.nan, math.nan, math.nan
-    root = float(roots[np.argmin(np.abs(roots))])
-    powers = root ** np.arange(deg + 1)
-    deriv = float(sum(k * coef[k] * root ** (k - 1) for k in range(1, deg + 1)))
-    if not (deriv > 0) or not (v.min() <= root <= v.max()):
-        return math.nan, math.nan, math.nan
-    g = -powers / deriv
-    var = float(g @ cov @ g)
-    return root * scale, math.sqrt(max(var, 0.0)) * scale, deriv / scale
+    root, se, slope = _batch.poly_roots(
+        u[None, :], y[None, :], np.ones((1, u.size), bool), deg, np.array([sigma])
+    )
+    return float(root[0]), float(se[0]), float(slope[0])
 
 
 def _crossing(
@@ -689,59 +665,485 @@ def _analyse_clean(
     keep_arrays: bool,
 ) -> TcResult:
     """:func:`_analyse` from the output of :func:`_clean` (sorted, deglitched, smoothed)."""
-    ns = _normal_state(t, r, normal_at, fit_window)
-    rn_t = ns(t)
-    flags: list[str] = []
-    if not ns.a > 0:
-        raise DataError(
-            f"normal-state resistance {ns.a:.4g} Ohm is not positive; check the R column"
-        )
+    item = (t, r, n_out, sigma, w, s, direction)
+    res = _analyse_batch([item], criteria, normal_at, fit_window, keep_arrays)[0]
+    if isinstance(res, DataError):
+        raise res
+    return res
 
-    def one(f: float, crit: str, method_name: str) -> Estimate:
-        band = min(0.08, f / 2, (1 - f) / 2) * ns.a
-        tx, se, slope, how, reason = _crossing(t, r, s, f * rn_t, band, w)
-        method = f"{method_name}: R = {crit} x {ns.label}"
-        if reason:
-            return Estimate.missing("K", _missing_reason(reason, crit, t, s, ns), method)
-        method += f" ({how})"
-        se_rn = f * ns.stderr(tx) / slope if slope > 0 else math.nan
-        se_tot = math.hypot(se, se_rn) if math.isfinite(se_rn) else se
-        return Estimate(tx, se_tot, "K", method)
 
-    tc: dict[str, Estimate] = {}
-    for crit in criteria:
-        tc[str(crit)] = one(float(crit), str(crit), "Tc")
-    t90 = tc.get("0.9") or one(0.9, "0.9", "Tc")
-    t10 = tc.get("0.1") or one(0.1, "0.1", "Tc")
-    for e in tc.values():
-        if e.flag:
-            flags.append(e.flag)
-    # width
-    if math.isfinite(t90.value) and math.isfinite(t10.value):
-        width = Estimate(
-            t90.value - t10.value,
-            math.hypot(t90.stderr, t10.stderr),
-            "K",
-            f"T(0.9 {ns.label}) - T(0.1 {ns.label})",
+#: points searched on each side of a crossing for the edges of its fit band
+_BAND_REACH = 120
+
+
+def _analyse_batch(
+    items: Sequence[tuple[Any, ...]],
+    criteria: Sequence[str],
+    normal_at: float | None,
+    fit_window: tuple[float, float] | None,
+    keep_arrays: bool,
+) -> list[TcResult | DataError]:
+    """:func:`_analyse_clean` of many curves at once (one per item of :func:`_clean`).
+
+    The crossings and the onset tangents of all curves are found on padded
+    2-D arrays (:mod:`sc2d._batch`); a curve whose crossing needs one of
+    the rarer branches (few points in the band, a failed local fit, a band
+    wider than ``_BAND_REACH`` points) goes through :func:`_crossing`.
+    A single curve is a batch of one, so both give the same numbers.
+
+    Returns
+    -------
+    list
+        One :class:`TcResult` per item, or the :class:`DataError` that item
+        raises (its normal state cannot be defined).
+    """
+    out: list[TcResult | DataError | None] = [None] * len(items)
+    groups: dict[int, list[int]] = {}
+    states: dict[int, NormalState] = {}
+    for i, it in enumerate(items):
+        t, r = it[0], it[1]
+        try:
+            ns = _normal_state(t, r, normal_at, fit_window)
+            if not ns.a > 0:
+                raise DataError(
+                    f"normal-state resistance {ns.a:.4g} Ohm is not positive; check the R column"
+                )
+        except DataError as exc:
+            out[i] = exc
+            continue
+        states[i] = ns
+        groups.setdefault(int(it[4]), []).append(i)
+    for w, idx in groups.items():
+        res = _analyse_group(
+            [items[i] for i in idx], [states[i] for i in idx], criteria, w, keep_arrays
         )
-    else:
-        width = Estimate.missing("K", "0.9 or 0.1 criterion not reached", "T(0.9) - T(0.1)")
-    onset = _onset(t, r, s, ns, rn_t, w, t90)
-    zero = _zero_resistance(t, s, ns, sigma, w)
-    return TcResult(
-        tc_K=tc,
-        r_normal_ohm=ns.estimate,
-        onset_K=onset,
-        zero_resistance_K=zero,
-        width_K=width,
-        direction=direction,
-        n_points=int(t.size + n_out),
-        n_outliers=n_out,
-        noise_ohm=sigma,
-        flags=flags,
-        _T=t if keep_arrays else None,
-        _R=r if keep_arrays else None,
+        for i, rr in zip(idx, res, strict=True):
+            out[i] = rr
+    return out  # type: ignore[return-value]
+
+
+@dataclass
+class _Batch:
+    """Padded 2-D arrays of curves sharing a rolling-window width (see :mod:`sc2d._batch`)."""
+
+    T: np.ndarray
+    R: np.ndarray
+    S: np.ndarray
+    Smax: np.ndarray
+    n: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    t0: np.ndarray
+    w: int
+
+    def level(self, rows: np.ndarray, T: np.ndarray, f: float) -> np.ndarray:
+        """f R_N(T) for the given rows and temperatures (the arithmetic of NormalState)."""
+        return f * (self.a[rows, None] + self.b[rows, None] * (T - self.t0[rows, None]))
+
+
+def _analyse_group(
+    items: Sequence[tuple[Any, ...]],
+    states: Sequence[NormalState],
+    criteria: Sequence[str],
+    w: int,
+    keep_arrays: bool,
+) -> list[TcResult]:
+    S = _batch.pad_rows([it[5] for it in items], np.inf)
+    bt = _Batch(
+        T=_batch.pad_rows([it[0] for it in items], np.nan),
+        R=_batch.pad_rows([it[1] for it in items], np.nan),
+        S=S,
+        Smax=np.maximum.accumulate(S, axis=1),
+        n=np.array([it[0].size for it in items], dtype=np.intp),
+        a=np.array([ns.a for ns in states]),
+        b=np.array([ns.b for ns in states]),
+        t0=np.array([ns.t0 for ns in states]),
+        w=w,
     )
+    m = len(items)
+    fracs = {c: float(c) for c in criteria}
+    for extra in ("0.9", "0.1"):
+        if extra not in fracs:
+            fracs[extra] = float(extra)
+    found = {c: _crossings(bt, items, f) for c, f in fracs.items()}
+    estimates: list[dict[str, Estimate]] = [{} for _ in range(m)]
+    for c, f in fracs.items():
+        for i in range(m):
+            estimates[i][c] = _tc_estimate(found[c][i], f, c, items[i], states[i])
+    t90s = [e["0.9"] for e in estimates]
+    onsets = _onsets(bt, items, states, t90s)
+    zeros = _zeros(bt, items, states)
+    results = []
+    for i, it in enumerate(items):
+        t, r, n_out, sigma, _, _s, direction = it
+        ns = states[i]
+        tc = {str(c): estimates[i][str(c)] for c in criteria}
+        flags = [e.flag for e in tc.values() if e.flag]
+        t90, t10 = estimates[i]["0.9"], estimates[i]["0.1"]
+        if math.isfinite(t90.value) and math.isfinite(t10.value):
+            width = Estimate(
+                t90.value - t10.value,
+                math.hypot(t90.stderr, t10.stderr),
+                "K",
+                f"T(0.9 {ns.label}) - T(0.1 {ns.label})",
+            )
+        else:
+            width = Estimate.missing("K", "0.9 or 0.1 criterion not reached", "T(0.9) - T(0.1)")
+        results.append(
+            TcResult(
+                tc_K=tc,
+                r_normal_ohm=ns.estimate,
+                onset_K=onsets[i],
+                zero_resistance_K=zeros[i],
+                width_K=width,
+                direction=direction,
+                n_points=int(t.size + n_out),
+                n_outliers=n_out,
+                noise_ohm=sigma,
+                flags=flags,
+                _T=t if keep_arrays else None,
+                _R=r if keep_arrays else None,
+            )
+        )
+    return results
+
+
+def _tc_estimate(
+    found: tuple[float, float, float, str, str],
+    f: float,
+    crit: str,
+    item: tuple[Any, ...],
+    ns: NormalState,
+) -> Estimate:
+    """Tc at one criterion from a crossing, with the R_N error folded in."""
+    tx, se, slope, how, reason = found
+    method = f"Tc: R = {crit} x {ns.label}"
+    if reason:
+        t, s = item[0], item[5]
+        return Estimate.missing("K", _missing_reason(reason, crit, t, s, ns), method)
+    method += f" ({how})"
+    se_rn = f * ns.stderr(tx) / slope if slope > 0 else math.nan
+    se_tot = math.hypot(se, se_rn) if math.isfinite(se_rn) else se
+    return Estimate(tx, se_tot, "K", method)
+
+
+def _crossings(
+    bt: _Batch, items: Sequence[tuple[Any, ...]], f: float
+) -> list[tuple[float, float, float, str, str]]:
+    """:func:`_crossing` of every curve of a batch at the level f R_N (vectorised main branch).
+
+    The branch taken by almost every measured curve (a local quadratic fit
+    of the points within the noise band around the crossing) runs on 2-D
+    arrays; curves that need another branch go through :func:`_crossing`.
+    """
+    m = bt.T.shape[0]
+    rows = np.arange(m)
+    n = bt.n
+    # crossing index on the rolling median: the first point at or above the level
+    k = np.empty(m, dtype=np.intp)
+    flat = bt.b == 0
+    if flat.any():
+        k[flat] = _batch.first_at_least(bt.Smax[flat], f * bt.a[flat], n[flat])
+    if (~flat).any():
+        sl = rows[~flat]
+        above = (bt.S[sl] - bt.level(sl, bt.T[sl], f)) >= 0
+        has = above.any(axis=1)
+        k[sl] = np.where(has, np.argmax(above, axis=1), n[sl])
+    out: list[tuple[float, float, float, str, str] | None] = [None] * m
+    nan = math.nan
+    for i in np.flatnonzero(k >= n):
+        out[i] = (nan, nan, nan, "", "above")
+    for i in np.flatnonzero(k == 0):
+        out[i] = (nan, nan, nan, "", "below")
+    P = np.flatnonzero((k > 0) & (k < n))
+    if P.size:
+        done = _crossings_main(bt, P, k[P], f)
+        for j, i in enumerate(P):
+            out[i] = done[j]
+    for i in range(m):
+        if out[i] is None:  # the rarer branches, curve by curve
+            t, r, s = items[i][0], items[i][1], items[i][5]
+            level = f * (bt.a[i] + bt.b[i] * (t - bt.t0[i]))
+            band = min(0.08, f / 2, (1 - f) / 2) * bt.a[i]
+            out[i] = _crossing(t, r, s, level, band, bt.w)
+    return out  # type: ignore[return-value]
+
+
+def _crossings_main(
+    bt: _Batch, P: np.ndarray, k: np.ndarray, f: float
+) -> list[tuple[float, float, float, str, str] | None]:
+    """The local-fit branch of :func:`_crossing` for rows ``P`` with crossing indices ``k``.
+
+    None for a row that needs another branch.
+    """
+    n = bt.n[P]
+    T, R, S = bt.T, bt.R, bt.S  # rows P of them, never copied whole
+    w = bt.w
+    # local noise from third differences around the crossing, as _crossing
+    sig = np.zeros(P.size)
+    for h in (w, 5):
+        start = np.maximum(0, k - h)
+        stop = np.minimum(n, k + h + 1)
+        G, _, _ = _batch.gather(R, start, 2 * h + 1, n, P)
+        d3 = np.diff(G, 3, axis=1)
+        valid = np.arange(d3.shape[1])[None, :] < (stop - start - 3)[:, None]
+        have = valid.sum(axis=1) >= 3
+        med = _batch.row_medians(np.abs(d3), valid)
+        val = MAD_TO_SIGMA * med / math.sqrt(20.0)
+        sig = np.where(have, np.maximum(sig, np.where(have, val, 0.0)), sig)
+    # linear interpolation of the smoothed curve between its neighbours
+    t0, t1 = T[P, k - 1], T[P, k]
+    lv0 = bt.level(P, t0[:, None], f)[:, 0]
+    lv1 = bt.level(P, t1[:, None], f)[:, 0]
+    y0, y1 = S[P, k - 1] - lv0, S[P, k] - lv1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tx = np.where(y1 != y0, t0 + (t1 - t0) * (-y0) / (y1 - y0), t0)
+    band_max = min(0.08, f / 2, (1 - f) / 2) * bt.a[P]
+    band = np.minimum(band_max, 6 * sig)
+    # the contiguous band |s - level| < band around the crossing
+    reach = _BAND_REACH
+    start = k - reach
+    Sw, j, valid = _batch.gather(S, start, 2 * reach + 1, n, P)
+    Tw, _, _ = _batch.gather(T, start, 2 * reach + 1, n, P)
+    ys = Sw - bt.level(P, Tw, f)
+    outside = ~(np.abs(ys) < band[:, None]) | ~valid
+    before = outside & (j < (k - 1)[:, None])
+    after = outside & (j > k[:, None])
+    has_lo, has_hi = before.any(axis=1), after.any(axis=1)
+    lo = np.where(has_lo, np.max(np.where(before, j, -1), axis=1) + 1, -1)
+    hi = np.where(has_hi, np.min(np.where(after, j, np.iinfo(np.intp).max), axis=1), -1)
+    npts = hi - lo
+    fit = has_lo & has_hi & (npts >= 5)
+    res: list[tuple[float, float, float, str, str] | None] = [None] * P.size
+    few = np.flatnonzero(has_lo & has_hi & (npts < 4))
+    if few.size:
+        done = _crossings_interpolated(bt, P[few], k[few], tx[few], sig[few], f)
+        for q, i in enumerate(few):
+            res[i] = done[q]
+    F = np.flatnonzero(fit)
+    if F.size == 0:
+        return res
+    width = int(npts[F].max())
+    Tf, _, vf = _batch.gather(T, lo[F], width, hi[F], P[F])
+    Rf, _, _ = _batch.gather(R, lo[F], width, hi[F], P[F])
+    U = Tf - tx[F][:, None]
+    Y = Rf - bt.level(P[F], Tf, f)
+    root, se, slope = _batch.poly_roots(U, Y, vf, 2, sig[F])
+    for q, i in enumerate(F):
+        if not math.isfinite(root[q]):
+            continue
+        lo_i, hi_i = int(lo[i]), int(hi[i])
+        how = (
+            f"local quadratic fit of {hi_i - lo_i} points within "
+            f"{_fmt(T[P[i], lo_i])}-{_fmt(T[P[i], hi_i - 1])} K"
+        )
+        res[i] = (float(tx[i] + root[q]), float(se[q]), float(slope[q]), how, "")
+    return res
+
+
+def _crossings_interpolated(
+    bt: _Batch, P: np.ndarray, k: np.ndarray, tx: np.ndarray, sig: np.ndarray, f: float
+) -> list[tuple[float, float, float, str, str] | None]:
+    """The interpolation branch of :func:`_crossing` (noise small against the point step).
+
+    For rows ``P`` whose noise band holds fewer than 4 points: T from linear
+    interpolation of the smoothed curve (``tx``), stderr from the noise over
+    the chord slope, the interpolation error and the distance to a local
+    quadratic through the six nearest points, never below the thermometer
+    resolution. None for a row that needs the quadratic-through-8 branch or
+    repeated T readings around the crossing (left to :func:`_crossing`).
+    """
+    n = bt.n[P]
+    T, R, S = bt.T, bt.R, bt.S  # rows P of them, never copied whole
+    res: list[tuple[float, float, float, str, str] | None] = [None] * P.size
+
+    def ys(j: np.ndarray) -> np.ndarray:
+        tj = T[P, j]
+        return S[P, j] - bt.level(P, tj[:, None], f)[:, 0]
+
+    j0, j1 = np.maximum(0, k - 3), np.minimum(n - 1, k + 2)
+    t0, t1 = T[P, k - 1], T[P, k]
+    tj0, tj1 = T[P, j0], T[P, j1]
+    distinct = tj1 > tj0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        slope = np.where(distinct, (ys(j1) - ys(j0)) / (tj1 - tj0), np.nan)
+        se_noise = np.where(slope > 0, sig / slope, np.nan)
+    q0, q1 = np.maximum(0, k - 4), np.minimum(n, k + 4)
+    quad8 = (se_noise > 0.25 * (t1 - t0)) & (q1 - q0 >= 6)
+    i0, i1 = np.maximum(0, k - 2), np.minimum(n - 1, k + 1)
+    y_i0, y_i1 = ys(i0), ys(i1)
+    three = ((i0 != k - 1) | (i1 != k)) & (y_i1 > 0) & (0 > y_i0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ti0, ti1 = T[P, i0], T[P, i1]
+        t3 = ti0 + (ti1 - ti0) * (-y_i0) / (y_i1 - y_i0)
+    se_int = np.where(three, np.abs(t3 - tx) / 8, (t1 - t0) / math.sqrt(12))
+    # alternative crossing: quadratic through the six nearest raw points
+    se_alt = np.zeros(P.size)
+    six = np.flatnonzero(distinct & (j1 - j0 >= 5))
+    if six.size:
+        width = int((j1[six] - j0[six]).max()) + 1
+        Tq, _, vq = _batch.gather(T, j0[six], width, j1[six] + 1, P[six])
+        Rq, _, _ = _batch.gather(R, j0[six], width, j1[six] + 1, P[six])
+        U = Tq - tx[six][:, None]
+        Y = Rq - bt.level(P[six], Tq, f)
+        root, _, _ = _batch.poly_roots(U, Y, vq, 2, sig[six])
+        se_alt[six] = np.where(np.isfinite(root), np.abs(root) / 2, 0.0)
+    # never below the thermometer resolution (repeated, quantised T readings)
+    se_int = np.maximum(se_int, _batch.t_resolution(T, k, n, rows=P) / math.sqrt(12))
+    se = np.sqrt(se_noise**2 + se_int**2 + se_alt**2)
+    for q in np.flatnonzero(distinct & ~quad8):
+        res[q] = (
+            float(tx[q]),
+            float(se[q]),
+            float(slope[q]),
+            "interpolated between neighbouring points",
+            "",
+        )
+    return res
+
+
+def _zeros(
+    bt: _Batch, items: Sequence[tuple[Any, ...]], states: Sequence[NormalState]
+) -> list[Estimate]:
+    """:func:`_zero_resistance` of every curve of a batch (vectorised common branch)."""
+    m = bt.T.shape[0]
+    sigma = np.array([float(it[3]) for it in items])
+    floor = np.maximum(np.where(np.isfinite(sigma), 3 * sigma, 0.0), 1e-3 * bt.a)
+    n = bt.n
+    k = _batch.first_at_least(bt.Smax, floor, n)
+    ar = np.arange(m)
+    inner = (k > 0) & (k < n)
+    kk = np.where(inner, k, 1)
+    t0, t1 = bt.T[ar, kk - 1], bt.T[ar, kk]
+    y0, y1 = bt.S[ar, kk - 1], bt.S[ar, kk]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tx = np.where(y1 != y0, t0 + (t1 - t0) * (floor - y0) / (y1 - y0), t0)
+        h = max(1, bt.w // 2)
+        j0, j1 = np.maximum(0, kk - 1 - h), np.minimum(n - 1, kk + h)
+        tj0, tj1 = bt.T[ar, j0], bt.T[ar, j1]
+        distinct = tj1 > tj0
+        slope = (bt.S[ar, j1] - bt.S[ar, j0]) / (tj1 - tj0)
+        se_s = np.where(np.isfinite(sigma), 1.2533 * sigma / math.sqrt(bt.w), np.nan)
+        se_t = np.maximum(t1 - t0, _batch.t_resolution(bt.T, kk, n)) / math.sqrt(12)
+        se = np.hypot(np.where(slope > 0, se_s / slope, np.nan), se_t)
+    out = []
+    for i in range(m):
+        if inner[i] and distinct[i]:
+            method = (
+                f"highest T below which the smoothed R stays under the floor {floor[i]:.3g} Ohm"
+            )
+            e = float(se[i])
+            out.append(Estimate(float(tx[i]), e if e > 0 else math.nan, "K", method))
+        else:  # R under the floor everywhere or nowhere, repeated T readings
+            t, s = items[i][0], items[i][5]
+            out.append(_zero_resistance(t, s, states[i], float(sigma[i]), bt.w))
+    return out
+
+
+def _onsets(
+    bt: _Batch,
+    items: Sequence[tuple[Any, ...]],
+    states: Sequence[NormalState],
+    t90s: Sequence[Estimate],
+) -> list[Estimate]:
+    """:func:`_onset` of every curve of a batch (steepest point found on 2-D arrays)."""
+    m = bt.T.shape[0]
+    h = max(1, bt.w // 2)
+    out: list[Estimate | None] = [None] * m
+    use = np.flatnonzero(bt.n >= 2 * h + 5)
+    for i in np.flatnonzero(bt.n < 2 * h + 5):
+        out[i] = dataclasses.replace(
+            t90s[i], method=f"onset = T(0.9 {states[i].label}) (tangent failed)"
+        )
+    if use.size:
+        whole = use.size == m
+        T, S = (bt.T, bt.S) if whole else (bt.T[use], bt.S[use])
+        n = bt.n[use]
+        L = T.shape[1]
+        RN = bt.level(use, T, 1.0)
+        dt = T[:, 2 * h :] - T[:, : L - 2 * h]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g = np.where(dt > 0, (S[:, 2 * h :] - S[:, : L - 2 * h]) / dt, np.nan)
+            frac = S[:, h : L - h] / RN[:, h : L - h]
+        ii = np.arange(h, L - h)
+        ok = (frac > 0.1) & (frac < 0.9) & (ii[None, :] < (n - h)[:, None]) & np.isfinite(g)
+        g = np.where(ok, g, -np.inf)
+        has = ok.any(axis=1)
+        im = np.argmax(g, axis=1) + h
+        sel = np.flatnonzero(has)
+        for q in np.flatnonzero(~has):
+            i = use[q]
+            out[i] = dataclasses.replace(
+                t90s[i], method=f"onset = T(0.9 {states[i].label}) (tangent failed)"
+            )
+        if sel.size:
+            done = _onsets_main(bt, use[sel], im[sel], states, t90s)
+            for q, i in enumerate(use[sel]):
+                out[i] = done[q]
+    for i in range(m):
+        if out[i] is None:  # band wider than the reach: curve by curve
+            t, r, s = items[i][0], items[i][1], items[i][5]
+            ns = states[i]
+            out[i] = _onset(t, r, s, ns, ns(t), bt.w, t90s[i])
+    return out  # type: ignore[return-value]
+
+
+def _onsets_main(
+    bt: _Batch,
+    P: np.ndarray,
+    im: np.ndarray,
+    states: Sequence[NormalState],
+    t90s: Sequence[Estimate],
+) -> list[Estimate | None]:
+    """Tangent at the steepest points ``im`` of rows ``P``; None where the band is too wide."""
+    n = bt.n[P]
+    T, R, S = bt.T, bt.R, bt.S  # rows P of them, never copied whole
+    reach = _BAND_REACH
+    start = im - reach
+    Sw, j, valid = _batch.gather(S, start, 2 * reach + 1, n, P)
+    band = 0.15 * bt.a[P]
+    outside = ~(np.abs(Sw - S[P, im][:, None]) < band[:, None]) | ~valid
+    before = outside & (j < im[:, None])
+    after = outside & (j > im[:, None])
+    has_lo, has_hi = before.any(axis=1), after.any(axis=1)
+    lo = np.max(np.where(before, j, -1), axis=1) + 1
+    hi = np.min(np.where(after, j, np.iinfo(np.intp).max), axis=1)
+    res: list[Estimate | None] = [None] * P.size
+    ok = has_lo & has_hi
+    for q in np.flatnonzero(ok & (hi - lo < 3)):
+        i = P[q]
+        res[q] = dataclasses.replace(
+            t90s[i], method=f"onset = T(0.9 {states[i].label}) (tangent failed)"
+        )
+    F = np.flatnonzero(ok & (hi - lo >= 3))
+    if F.size == 0:
+        return res
+    width = int((hi[F] - lo[F]).max())
+    Tf, _, vf = _batch.gather(T, lo[F], width, hi[F], P[F])
+    Rf, _, _ = _batch.gather(R, lo[F], width, hi[F], P[F])
+    Y = Rf - bt.level(P[F], Tf, 1.0)
+    slope, tx, tx_se, _ = _batch.masked_line_fits(Tf, Y, vf)
+    for q, f_ in enumerate(F):
+        i = P[f_]
+        ns = states[i]
+        lo_i, hi_i, im_i = int(lo[f_]), int(hi[f_]), int(im[f_])
+        t_im, t_last = T[i, im_i], T[i, n[f_] - 1]
+        x = float(tx[q])
+        if not (slope[q] > 0) or not math.isfinite(x) or not (t_im <= x <= t_last):
+            res[f_] = dataclasses.replace(
+                t90s[i], method=f"onset = T(0.9 {ns.label}) (tangent failed)"
+            )
+            continue
+        se = math.hypot(float(tx_se[q]), ns.stderr(x) / float(slope[q]))
+        res[f_] = Estimate(
+            x,
+            se,
+            "K",
+            f"tangent construction: tangent at the steepest point ({_fmt(t_im)} K, "
+            f"{hi_i - lo_i} points) meets {ns.label}",
+            (float(T[i, lo_i]), float(T[i, hi_i - 1])),
+        )
+    return res
 
 
 def _onset(
@@ -1090,21 +1492,41 @@ def tc_family(
     crits = [str(c) for c in criteria]
     if stepped is None:
         stepped = next((k for c in curves for k in c.fixed), "")
-    prepared: dict[int, tuple[Any, ...]] = {}
+    done: dict[int, TcResult | DataError] = {}
     if vectorized:
         try:
             _check_criteria(crits)
         except DataError:
             pass  # every curve reports the message (per-curve path)
         else:
-            prepared = _prepare_family(curves)
+
+            def work(rows: list[int], n: int) -> dict[int, TcResult | DataError]:
+                batch = _prepare_batch([curves[i] for i in rows], rows, n)
+                idx = list(batch)
+                items = [batch[i] for i in idx]
+                res = _analyse_batch(items, crits, normal_at, fit_window, keep_arrays)
+                return dict(zip(idx, res, strict=True))
+
+            stacks = _stacks(curves)
+            if len(stacks) > 1:
+                # two stacks in flight: one thread's numpy/bottleneck work (GIL
+                # released) overlaps the other's Python; each stack's numbers
+                # do not depend on the thread that computes them
+                from concurrent.futures import ThreadPoolExecutor
+
+                with ThreadPoolExecutor(2) as ex:
+                    for part in ex.map(lambda a: work(*a), stacks):
+                        done.update(part)
+            else:
+                for rows, n in stacks:
+                    done.update(work(rows, n))
     out = []
     for i, c in enumerate(curves):
         try:
-            pre = prepared.pop(i, None)
-            if pre is not None:
-                res = _analyse_clean(*pre[:6], crits, normal_at, fit_window, pre[6], keep_arrays)
-            else:
+            res = done.pop(i, None)
+            if isinstance(res, DataError):
+                raise res
+            if res is None:
                 res = critical_temperature(
                     c.x,
                     c.y,
@@ -1141,17 +1563,28 @@ def _prepare_family(curves: Sequence[Curve]) -> dict[int, tuple[Any, ...]]:
         Curve index -> ``(t, r, n_outliers, sigma, w, s, direction)`` as
         :func:`_clean` and :func:`critical_temperature` give them.
     """
+    out: dict[int, tuple[Any, ...]] = {}
+    for batch in _prepared_batches(curves):
+        out.update(batch)
+    return out
+
+
+def _prepared_batches(curves: Sequence[Curve]) -> Iterator[dict[int, tuple[Any, ...]]]:
+    """:func:`_prepare_family` one stack (at most ``_BATCH`` curves) at a time."""
+    for rows, n in _stacks(curves):
+        yield _prepare_batch([curves[i] for i in rows], rows, n)
+
+
+def _stacks(curves: Sequence[Curve]) -> list[tuple[list[int], int]]:
+    """(curve indices, length) of the stacks of equal-length curves, ``_BATCH`` at most."""
     by_len: dict[int, list[int]] = {}
     for i, c in enumerate(curves):
         n = len(c)
         if n >= 12:  # shorter: the per-curve path (and its messages)
             by_len.setdefault(n, []).append(i)
-    out: dict[int, tuple[Any, ...]] = {}
-    for n, idx in by_len.items():
-        for a in range(0, len(idx), _BATCH):
-            rows = idx[a : a + _BATCH]
-            out.update(_prepare_batch([curves[i] for i in rows], rows, n))
-    return out
+    return [
+        (idx[a : a + _BATCH], n) for n, idx in by_len.items() for a in range(0, len(idx), _BATCH)
+    ]
 
 
 def _prepare_batch(
@@ -1164,39 +1597,54 @@ def _prepare_batch(
     ok &= ~((X[:, 1:] == X[:, :-1]) & (Y[:, 1:] == Y[:, :-1])).any(axis=1)
     with np.errstate(invalid="ignore"):
         span = X.max(axis=1) - X.min(axis=1)
+        dX = np.diff(X, axis=1)
     ok &= span > 0
-    # _sweep_runs: medians of blocks of b points; one sign of their steps = one run
-    b = max(2, n // 60)
-    m = n // b
-    bm = np.median(X[:, : m * b].reshape(len(curves), m, b), axis=2)
-    d = np.diff(bm, axis=1)
-    down = (d < 0).all(axis=1)
-    up = (d > 0).all(axis=1)
+    inc, dec = (dX > 0).all(axis=1), (dX < 0).all(axis=1)
+    del dX
+    # _sweep_runs: medians of blocks of b points; one sign of their steps = one
+    # run (a row recorded strictly one way has monotonic block medians)
+    up, down = inc.copy(), dec.copy()
+    loose = np.flatnonzero(ok & ~(inc | dec))
+    if loose.size:
+        b = max(2, n // 60)
+        m = n // b
+        bm = median(X[loose, : m * b].reshape(loose.size, m, b), axis=2)
+        d = np.diff(bm, axis=1)
+        down[loose] = (d < 0).all(axis=1)
+        up[loose] = (d > 0).all(axis=1)
     ok &= down | up
     if not ok.any():
         return {}
     X, Y = X[ok], Y[ok]
+    inc, dec = inc[ok], dec[ok]
     direction = np.where(up[ok], "up", "down")
     keep = [r for r, k in zip(rows, ok, strict=True) if k]
     # _prepare: stable sort by T; a shared T could hide a repeated (T, R) pair
-    o = np.argsort(X, axis=1, kind="stable")
-    X = np.take_along_axis(X, o, axis=1)
-    Y = np.take_along_axis(Y, o, axis=1)
-    del o
+    # (rows recorded strictly one way need no sort: reversed or kept)
+    if (inc | dec).all():
+        if dec.any():
+            X = np.where(dec[:, None], X[:, ::-1], X)
+            Y = np.where(dec[:, None], Y[:, ::-1], Y)
+    else:
+        o = np.argsort(X, axis=1, kind="stable")
+        X = np.take_along_axis(X, o, axis=1)
+        Y = np.take_along_axis(Y, o, axis=1)
+        del o
     distinct = ~(X[:, 1:] == X[:, :-1]).any(axis=1)
     # _noise_sigma per row (np.median along the rows: the same arithmetic)
     sig = second_difference_noise(Y, axis=1)
     w = _window_width(n)
+    # the Hampel filter of _clean on all rows at once (rolling medians row-wise)
+    mask, S = _hampel_smooth(Y, w, sig)
     out: dict[int, tuple[Any, ...]] = {}
     for j, i in enumerate(keep):
         if not distinct[j]:
             continue
-        t, r, sigma = X[j].copy(), Y[j].copy(), float(sig[j])
-        mask, s = _hampel_smooth(r, w, sigma)
-        n_out = int(mask.sum())
+        t, r, s, sigma = X[j], Y[j], S[j], float(sig[j])
+        n_out = int(mask[j].sum())
         if n_out:
-            t, r = t[~mask], r[~mask]
-            s = _rolling_median(r, w)
+            keep_j = ~mask[j]
+            t, r, s = t[keep_j], r[keep_j], s[keep_j]
         out[i] = (t, r, n_out, sigma, w, s, str(direction[j]))
     return out
 
