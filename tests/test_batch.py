@@ -142,3 +142,35 @@ def test_block_scale_is_robust_to_a_glitch_and_follows_a_noisy_stretch():
     assert quiet[4] > 5 * quiet[8]  # blocks 3-5 cover the noisy stretch (and neighbours)
     over = _batch.exceeds(glitched, np.full(quiet.shape, 1e5), 31)
     assert np.flatnonzero(over).tolist() == [20]
+
+
+def test_block_scale_of_chosen_blocks_equals_the_full_computation():
+    """Asking for some blocks gives their full-computation scale exactly (neighbours included)."""
+    rng = np.random.default_rng(6)
+    dev = np.abs(rng.normal(0, 1.0, (3, 317)))  # 10 blocks of 31 + a remainder of 7
+    full = _batch.block_scale(dev, 31)
+    want = np.zeros(full.shape, bool)
+    want[0, [0, 4]] = True
+    want[1, 9] = True  # the last block, remainder included
+    want[2, :] = True
+    part = _batch.block_scale(dev, 31, want)
+    np.testing.assert_array_equal(part[want], full[want])
+    assert _batch.block_any(dev > 3.2, 31).shape == full.shape
+
+
+def test_hampel_mask_equals_the_all_blocks_computation():
+    """Computing the local scale only where a point exceeds HAMPEL_K global sigmas changes nothing."""
+    from sc2d import transition as tr
+
+    rng = np.random.default_rng(7)
+    t = np.linspace(0, 1, 2000)
+    y = 100 / (1 + np.exp(-(t - 0.5) / 0.01)) + rng.normal(0, 0.3, (4, t.size))
+    y[:, rng.choice(t.size, 30, replace=False)] += rng.normal(0, 20, 30)
+    sig = np.array([0.3, 0.3, np.nan, 0.0])
+    mask, s = tr._hampel_smooth(y, 31, sig)
+    dev = np.abs(y - s)
+    floor = np.where(np.isfinite(sig), sig, 0.0)[:, None]
+    scale = np.maximum(tr.MAD_TO_SIGMA * _batch.block_scale(dev, 31), floor)
+    ref = _batch.exceeds(dev, tr.HAMPEL_K * np.where(scale > 0, scale, np.inf), 31)
+    np.testing.assert_array_equal(mask, ref)
+    assert mask[:2].sum() >= 20  # the big glitches of the noisy rows are found

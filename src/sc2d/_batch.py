@@ -83,7 +83,7 @@ def rolling_median(y: np.ndarray, w: int) -> np.ndarray:
     return run(p)
 
 
-def block_scale(dev: np.ndarray, w: int) -> np.ndarray:
+def block_scale(dev: np.ndarray, w: int, blocks: np.ndarray | None = None) -> np.ndarray:
     """Local robust scale of ``dev`` (>= 0) along the last axis, one value a block.
 
     The row is cut into blocks of ``w`` points (the last block takes the
@@ -92,22 +92,57 @@ def block_scale(dev: np.ndarray, w: int) -> np.ndarray:
     raises the scale of the blocks next to it, a single glitch moves a
     median by one rank only). Cheap against a second rolling median.
 
+    Parameters
+    ----------
+    dev : ndarray
+        1-D, or 2-D with one curve per row.
+    w : int
+        Block length (points).
+    blocks : ndarray of bool, optional
+        Shape ``dev.shape[:-1] + (nb,)``: the blocks whose scale is wanted
+        (only they and their neighbours are computed; the others are NaN).
+
     Returns
     -------
     ndarray
         Shape ``dev.shape[:-1] + (nb,)`` with ``nb = max(1, n // w)``; point
-        ``i`` belongs to block ``min(i // w, nb - 1)`` (see :func:`per_point`).
+        ``i`` belongs to block ``min(i // w, nb - 1)``.
     """
     dev = np.asarray(dev, float)
     n = dev.shape[-1]
     lead = dev.shape[:-1]
     nb = max(1, n // w)
     body = dev[..., : nb * w].reshape(*lead, nb, w)
-    med = median(body, axis=-1)
-    if nb * w < n:  # the remainder joins the last block
-        med[..., -1] = median(dev[..., (nb - 1) * w :], axis=-1)
+    if blocks is None:
+        med = median(body, axis=-1)
+        if nb * w < n:  # the remainder joins the last block
+            med[..., -1] = median(dev[..., (nb - 1) * w :], axis=-1)
+    else:
+        need = blocks.copy()
+        need[..., 1:] |= blocks[..., :-1]
+        need[..., :-1] |= blocks[..., 1:]
+        med = np.full(blocks.shape, np.nan)
+        if nb * w < n:  # the last block (with the remainder) on its own
+            last = need[..., -1]
+            if np.any(last):
+                tail = dev[..., (nb - 1) * w :]
+                med[..., -1][last] = median(tail[last], axis=-1)
+            need[..., -1] = False
+        if np.any(need):
+            med[need] = median(body[need], axis=-1)
     padded = np.concatenate([med[..., :1], med, med[..., -1:]], axis=-1)
     return np.maximum(np.maximum(padded[..., :-2], padded[..., 1:-1]), padded[..., 2:])
+
+
+def block_any(flags: np.ndarray, w: int) -> np.ndarray:
+    """Per block of ``w`` points (as :func:`block_scale` cuts them): does any flag hold?"""
+    n = flags.shape[-1]
+    lead = flags.shape[:-1]
+    nb = max(1, n // w)
+    out = flags[..., : nb * w].reshape(*lead, nb, w).any(axis=-1)
+    if nb * w < n:
+        out[..., -1] |= flags[..., nb * w :].any(axis=-1)
+    return out
 
 
 def exceeds(dev: np.ndarray, limit: np.ndarray, w: int) -> np.ndarray:

@@ -116,11 +116,17 @@ def _hampel_smooth(
     """
     s = _rolling_median(y, w)
     dev = np.abs(y - s)
-    mad = MAD_TO_SIGMA * _batch.block_scale(dev, w)
     sig = np.asarray(sigma, float)
     floor = np.where(np.isfinite(sig), sig, 0.0)
-    scale = np.maximum(mad, floor[..., None] if np.ndim(floor) else floor)
-    limit = HAMPEL_K * np.where(scale > 0, scale, np.inf)
+    floor_b = floor[..., None] if np.ndim(floor) else floor
+    # the local scale is never below the global noise: only points beyond
+    # HAMPEL_K noise sigmas can be outliers, and only their blocks (and the
+    # neighbours) need a local scale (rows without a noise estimate: all)
+    cand = dev > HAMPEL_K * np.where(floor_b > 0, floor_b, 0.0)
+    blocks = _batch.block_any(cand, w)
+    mad = MAD_TO_SIGMA * _batch.block_scale(dev, w, blocks)
+    scale = np.maximum(mad, floor_b)
+    limit = np.where(blocks, HAMPEL_K * np.where(scale > 0, scale, np.inf), np.inf)
     return _batch.exceeds(dev, limit, w), s
 
 
@@ -736,9 +742,13 @@ class _Batch:
     t0: np.ndarray
     w: int
 
-    def level(self, rows: np.ndarray, T: np.ndarray, f: float) -> np.ndarray:
-        """f R_N(T) for the given rows and temperatures (the arithmetic of NormalState)."""
-        return f * (self.a[rows, None] + self.b[rows, None] * (T - self.t0[rows, None]))
+    def level(self, rows: np.ndarray, T: np.ndarray, f: float | np.ndarray) -> np.ndarray:
+        """f R_N(T) for the given rows and temperatures (the arithmetic of NormalState).
+
+        ``f`` is one fraction or one per row.
+        """
+        fr = f[:, None] if np.ndim(f) == 1 else f
+        return fr * (self.a[rows, None] + self.b[rows, None] * (T - self.t0[rows, None]))
 
 
 def _analyse_group(
@@ -765,7 +775,7 @@ def _analyse_group(
     for extra in ("0.9", "0.1"):
         if extra not in fracs:
             fracs[extra] = float(extra)
-    found = {c: _crossings(bt, items, f) for c, f in fracs.items()}
+    found = dict(zip(fracs, _crossings(bt, items, list(fracs.values())), strict=True))
     estimates: list[dict[str, Estimate]] = [{} for _ in range(m)]
     for c, f in fracs.items():
         for i in range(m):
@@ -828,51 +838,68 @@ def _tc_estimate(
 
 
 def _crossings(
-    bt: _Batch, items: Sequence[tuple[Any, ...]], f: float
-) -> list[tuple[float, float, float, str, str]]:
-    """:func:`_crossing` of every curve of a batch at the level f R_N (vectorised main branch).
+    bt: _Batch, items: Sequence[tuple[Any, ...]], fracs: Sequence[float]
+) -> list[list[tuple[float, float, float, str, str]]]:
+    """:func:`_crossing` of every curve of a batch at each level f R_N (vectorised main branch).
 
-    The branch taken by almost every measured curve (a local quadratic fit
-    of the points within the noise band around the crossing) runs on 2-D
-    arrays; curves that need another branch go through :func:`_crossing`.
+    The branch taken by almost every measured curve (a local fit of the
+    points within the noise band around the crossing, or interpolation
+    when that band holds too few points) runs on 2-D arrays, all criteria
+    at once; curves that need another branch go through :func:`_crossing`.
+    Returns one list (a tuple per curve) per fraction.
     """
     m = bt.T.shape[0]
     rows = np.arange(m)
     n = bt.n
-    # crossing index on the rolling median: the first point at or above the level
-    k = np.empty(m, dtype=np.intp)
-    flat = bt.b == 0
-    if flat.any():
-        k[flat] = _batch.first_at_least(bt.Smax[flat], f * bt.a[flat], n[flat])
-    if (~flat).any():
-        sl = rows[~flat]
-        above = (bt.S[sl] - bt.level(sl, bt.T[sl], f)) >= 0
-        has = above.any(axis=1)
-        k[sl] = np.where(has, np.argmax(above, axis=1), n[sl])
-    out: list[tuple[float, float, float, str, str] | None] = [None] * m
     nan = math.nan
-    for i in np.flatnonzero(k >= n):
-        out[i] = (nan, nan, nan, "", "above")
-    for i in np.flatnonzero(k == 0):
-        out[i] = (nan, nan, nan, "", "below")
-    P = np.flatnonzero((k > 0) & (k < n))
+    flat = bt.b == 0
+    out: list[list[tuple[float, float, float, str, str] | None]] = []
+    Ps, Ks, Fs, Cs = [], [], [], []
+    for ci, f in enumerate(fracs):
+        # crossing index on the rolling median: the first point at or above the level
+        k = np.empty(m, dtype=np.intp)
+        if flat.any():
+            k[flat] = _batch.first_at_least(bt.Smax[flat], f * bt.a[flat], n[flat])
+        if (~flat).any():
+            sl = rows[~flat]
+            above = (bt.S[sl] - bt.level(sl, bt.T[sl], f)) >= 0
+            has = above.any(axis=1)
+            k[sl] = np.where(has, np.argmax(above, axis=1), n[sl])
+        res: list[tuple[float, float, float, str, str] | None] = [None] * m
+        for i in np.flatnonzero(k >= n):
+            res[i] = (nan, nan, nan, "", "above")
+        for i in np.flatnonzero(k == 0):
+            res[i] = (nan, nan, nan, "", "below")
+        out.append(res)
+        P = np.flatnonzero((k > 0) & (k < n))
+        Ps.append(P)
+        Ks.append(k[P])
+        Fs.append(np.full(P.size, f))
+        Cs.append(np.full(P.size, ci))
+    P = np.concatenate(Ps)
     if P.size:
-        done = _crossings_main(bt, P, k[P], f)
-        for j, i in enumerate(P):
-            out[i] = done[j]
-    for i in range(m):
-        if out[i] is None:  # the rarer branches, curve by curve
-            t, r, s = items[i][0], items[i][1], items[i][5]
-            level = f * (bt.a[i] + bt.b[i] * (t - bt.t0[i]))
-            band = min(0.08, f / 2, (1 - f) / 2) * bt.a[i]
-            out[i] = _crossing(t, r, s, level, band, bt.w)
+        C = np.concatenate(Cs)
+        done = _crossings_main(bt, P, np.concatenate(Ks), np.concatenate(Fs))
+        for j in range(P.size):
+            out[C[j]][P[j]] = done[j]
+    for ci, f in enumerate(fracs):
+        res = out[ci]
+        for i in range(m):
+            if res[i] is None:  # the rarer branches, curve by curve
+                t, r, s = items[i][0], items[i][1], items[i][5]
+                level = f * (bt.a[i] + bt.b[i] * (t - bt.t0[i]))
+                band = min(0.08, f / 2, (1 - f) / 2) * bt.a[i]
+                res[i] = _crossing(t, r, s, level, band, bt.w)
     return out  # type: ignore[return-value]
 
 
 def _crossings_main(
-    bt: _Batch, P: np.ndarray, k: np.ndarray, f: float
+    bt: _Batch, P: np.ndarray, k: np.ndarray, f: np.ndarray
 ) -> list[tuple[float, float, float, str, str] | None]:
     """The local-fit branch of :func:`_crossing` for rows ``P`` with crossing indices ``k``.
+
+    ``f`` holds the fraction of R_N of each row (a curve may appear once
+    per criterion).
 
     None for a row that needs another branch.
     """
@@ -898,7 +925,7 @@ def _crossings_main(
     y0, y1 = S[P, k - 1] - lv0, S[P, k] - lv1
     with np.errstate(invalid="ignore", divide="ignore"):
         tx = np.where(y1 != y0, t0 + (t1 - t0) * (-y0) / (y1 - y0), t0)
-    band_max = min(0.08, f / 2, (1 - f) / 2) * bt.a[P]
+    band_max = np.minimum(np.minimum(0.08, f / 2), (1 - f) / 2) * bt.a[P]
     band = np.minimum(band_max, 6 * sig)
     # the contiguous band |s - level| < band around the crossing
     reach = _BAND_REACH
@@ -917,7 +944,7 @@ def _crossings_main(
     res: list[tuple[float, float, float, str, str] | None] = [None] * P.size
     few = np.flatnonzero(has_lo & has_hi & (npts < 4))
     if few.size:
-        done = _crossings_interpolated(bt, P[few], k[few], tx[few], sig[few], f)
+        done = _crossings_interpolated(bt, P[few], k[few], tx[few], sig[few], f[few])
         for q, i in enumerate(few):
             res[i] = done[q]
     F = np.flatnonzero(fit)
@@ -927,7 +954,7 @@ def _crossings_main(
     Tf, _, vf = _batch.gather(T, lo[F], width, hi[F], P[F])
     Rf, _, _ = _batch.gather(R, lo[F], width, hi[F], P[F])
     U = Tf - tx[F][:, None]
-    Y = Rf - bt.level(P[F], Tf, f)
+    Y = Rf - bt.level(P[F], Tf, f[F])
     root, se, slope = _batch.poly_roots(U, Y, vf, 2, sig[F])
     for q, i in enumerate(F):
         if not math.isfinite(root[q]):
@@ -942,7 +969,7 @@ def _crossings_main(
 
 
 def _crossings_interpolated(
-    bt: _Batch, P: np.ndarray, k: np.ndarray, tx: np.ndarray, sig: np.ndarray, f: float
+    bt: _Batch, P: np.ndarray, k: np.ndarray, tx: np.ndarray, sig: np.ndarray, f: np.ndarray
 ) -> list[tuple[float, float, float, str, str] | None]:
     """The interpolation branch of :func:`_crossing` (noise small against the point step).
 
@@ -985,7 +1012,7 @@ def _crossings_interpolated(
         Tq, _, vq = _batch.gather(T, j0[six], width, j1[six] + 1, P[six])
         Rq, _, _ = _batch.gather(R, j0[six], width, j1[six] + 1, P[six])
         U = Tq - tx[six][:, None]
-        Y = Rq - bt.level(P[six], Tq, f)
+        Y = Rq - bt.level(P[six], Tq, f[six])
         root, _, _ = _batch.poly_roots(U, Y, vq, 2, sig[six])
         se_alt[six] = np.where(np.isfinite(root), np.abs(root) / 2, 0.0)
     # never below the thermometer resolution (repeated, quantised T readings)
@@ -1543,7 +1570,7 @@ def tc_family(
 
 
 #: curves prepared together at most (bounds the memory of the 2-D stacks)
-_BATCH = 64
+_BATCH = 32
 
 
 def _prepare_family(curves: Sequence[Curve]) -> dict[int, tuple[Any, ...]]:

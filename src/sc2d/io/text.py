@@ -25,10 +25,11 @@ C engine would read them (int64 or float64, empty cells NaN); anything else
 spellings the two parsers read differently, pyarrow missing) hands the file
 to the C engine, silently, so the table and every error message are the C
 engine's. ``engine="c"`` forces the C engine; ``meta["engine"]`` says
-which one read the file. On a 2M-row, 4-column file pyarrow takes about the
-time of ``pandas.read_csv`` without its 0.2 s import, and peaks at about
-4.5x the table in memory (its parse buffers), against 2.7x for the C
-engine's chunked parse below.
+which one read the file. pyarrow gets the file in pieces of
+``ARROW_PIECE_BYTES`` cut at line ends, each parsed on its threads and
+copied into preallocated columns: on a 2M-row, 4-column file this takes
+about the time of ``pandas.read_csv`` without its 0.2 s import and peaks at
+about 2x the table in memory (a one-piece pyarrow parse: 4.5x).
 
 With the C engine, files of ``CHUNKED_MIN_BYTES`` or more are cut at line
 ends into pieces parsed on a few threads and copied straight into
@@ -405,78 +406,221 @@ def _data_offset(path: Path, lay: TextLayout, head: str, encoding: str) -> int |
     return len(raw)
 
 
+#: bytes pyarrow parses at a time (a larger file goes piece by piece: bounded memory)
+ARROW_PIECE_BYTES = 8 << 20
+_NON_BLANK = re.compile(rb"\S")
+
+
 def _arrow_read(path: Path, lay: TextLayout, offset: int) -> dict[str, np.ndarray] | None:
     """The data block as numpy columns parsed by pyarrow, or None to leave it to the C engine.
 
     The columns are exactly the C engine's (int64 stays int64, int64 with
     empty cells becomes float64 with NaN, an all-empty column float64 NaN).
     None when pyarrow is missing or refuses the file (ragged row, comment
-    line, undecodable bytes), when a column is not numbers (text, booleans,
-    dates), when a cell is a NaN/inf spelling (pyarrow reads ``NAN``,
-    ``+nan``, ``inf `` that the C engine keeps as text), when a column
-    could be an integer column the parsers disagree on (``+3`` is float64
-    for pyarrow, int64 for pandas; integers past 2^53), when the data hold
-    an ``x`` or ``X`` next to an integer column (pyarrow reads ``0x10`` as
-    16), or when there is no row.
+    line, undecodable bytes, a line longer than a piece), when a column is
+    not numbers (text, booleans, dates), when a cell is a NaN/inf spelling
+    (pyarrow reads ``NAN``, ``+nan``, ``inf `` that the C engine keeps as
+    text), when a column could be an integer column the parsers disagree on
+    (``+3`` is float64 for pyarrow, int64 for pandas; integers past 2^53),
+    when the data hold an ``x`` or ``X`` next to an integer column (pyarrow
+    reads ``0x10`` as 16), or when there is no row.
+
+    The file is read in pieces of ``ARROW_PIECE_BYTES`` cut at line ends
+    into one reused buffer; each piece is parsed on pyarrow's threads and
+    copied into preallocated columns (rows estimated from the first piece;
+    pages never written cost no memory). The peak is the table plus about
+    three pieces (a one-piece pyarrow parse peaks at about 4.5x the table).
     """
     try:
         import pyarrow as pa
         import pyarrow.csv as pacsv
     except ImportError:  # pragma: no cover - pyarrow is a dependency
         return None
-    try:
-        with open(path, "rb") as fh:
-            fh.seek(offset)
-            tab = pacsv.read_csv(
-                fh,
-                read_options=pacsv.ReadOptions(column_names=lay.names, use_threads=True),
-                parse_options=pacsv.ParseOptions(
-                    delimiter=lay.delimiter,
-                    quote_char=False,
-                    double_quote=False,
-                    escape_char=False,
-                    ignore_empty_lines=True,
-                ),
-                convert_options=pacsv.ConvertOptions(
-                    null_values=_ARROW_NULLS, strings_can_be_null=False, auto_dict_encode=False
-                ),
-            )
-    except (pa.ArrowException, OSError, ValueError):
-        return None  # the C engine reads it or says what is wrong, with the line
-    n = tab.num_rows
-    if n == 0 or tab.num_columns != len(lay.names):
-        return None
-    columns = tab.columns
-    del tab  # each column's arrow buffers go once it is converted
-    cols: dict[str, np.ndarray] = {}
-    has_int = False
-    integral = False
-    for i, name in enumerate(lay.names):
-        col, columns[i] = columns[i], None
-        kind = col.type
-        if pa.types.is_null(kind):
-            cols[name] = np.full(n, np.nan)
-            continue
-        if not (pa.types.is_int64(kind) or pa.types.is_float64(kind)):
-            return None
-        arr = _arrow_column(col)
-        if pa.types.is_int64(kind):
-            has_int = True
-        elif not _finite_but_empty(arr, col.null_count):
-            return None  # NaN/inf written in a way the C engine may not read as a number
-        elif col.null_count == 0 and _all_integral(arr):
-            if float(np.max(np.abs(arr))) >= _EXACT_INT:
-                return None
-            integral = True
-        cols[name] = arr
-    if has_int and _holds(path, offset, (b"x", b"X")):
-        return None
-    # a cell starting with '+' (not an exponent's sign): at the start of a line
-    # or after the delimiter, a space or a tab
+    names = list(lay.names)
+    read_opts = pacsv.ReadOptions(column_names=names, use_threads=True)
+    parse_opts = pacsv.ParseOptions(
+        delimiter=lay.delimiter,
+        quote_char=False,
+        double_quote=False,
+        escape_char=False,
+        ignore_empty_lines=True,
+    )
+    convert_opts = pacsv.ConvertOptions(
+        null_values=_ARROW_NULLS, strings_can_be_null=False, auto_dict_encode=False
+    )
     starts = (b"\n+", b" +", b"\t+", lay.delimiter.encode() + b"+")
-    if integral and _holds(path, offset, starts, b"\n"):
-        return None
-    return cols
+    size = path.stat().st_size
+    total = max(size - offset, 1)
+    buf = bytearray(min(ARROW_PIECE_BYTES, total) + 1)
+    view = memoryview(buf)
+    out = _ArrowColumns(names)
+    filled = 0
+    consumed = 0
+    with open(path, "rb", buffering=0) as fh:
+        fh.seek(offset)
+        at_end = False
+        while not at_end:
+            got = fh.readinto(view[filled:])
+            filled += got
+            at_end = filled < len(buf) or got == 0
+            if at_end:
+                cut = filled
+            else:
+                cut = buf.rfind(b"\n", 0, filled) + 1
+                if cut == 0:
+                    return None  # a line longer than a piece: the C engine's business
+            if _NON_BLANK.search(buf, 0, cut) is None:
+                piece_ok = True  # blank lines only
+            else:
+                try:
+                    tab = pacsv.read_csv(
+                        pa.py_buffer(view[:cut]),
+                        read_options=read_opts,
+                        parse_options=parse_opts,
+                        convert_options=convert_opts,
+                    )
+                except (pa.ArrowException, OSError, ValueError):
+                    return None  # the C engine reads it or says what is wrong, with the line
+                piece_ok = out.add(tab, pa, total, consumed + cut)
+                del tab
+                if piece_ok and out.piece_has_int and _piece_holds(buf, cut, (b"x", b"X")):
+                    piece_ok = False
+                if piece_ok and out.piece_integral and _piece_holds(buf, cut, starts, b"+"):
+                    piece_ok = False
+            if not piece_ok:
+                return None
+            consumed += cut
+            rest = filled - cut
+            if rest:
+                buf[:rest] = buf[cut:filled]
+            filled = rest
+    return out.finish()
+
+
+def _piece_holds(buf: bytearray, end: int, needles: tuple[bytes, ...], first: bytes = b"") -> bool:
+    """Does ``buf[:end]`` hold any of ``needles``, or start with ``first``?"""
+    if first and buf[: len(first)] == first:
+        return True
+    return any(buf.find(b, 0, end) >= 0 for b in needles)
+
+
+class _ArrowColumns:
+    """Columns filled piece by piece from pyarrow tables (see :func:`_arrow_read`).
+
+    Per column the kind over all pieces so far: ``"null"`` (every cell
+    empty), ``"int"`` (int64 without an empty cell) or ``"float"``; the
+    output array is int64 only while every piece was int64 without empty
+    cells, as the C engine reads a column whole.
+    """
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.kind = dict.fromkeys(names, "null")
+        self.data: dict[str, np.ndarray] = {}
+        self.rows = 0
+        self.piece_has_int = False
+        self.piece_integral = False
+
+    def _room(self, extra: int, total: int, done_bytes: int) -> None:
+        """Make the output arrays hold ``rows + extra`` rows (estimated ahead from the bytes)."""
+        need = self.rows + extra
+        have = len(next(iter(self.data.values()))) if self.data else 0
+        if need <= have:
+            return
+        frac = min(1.0, max(done_bytes, 1) / total)
+        n = max(need, int(need / frac * 1.02) + 16)
+        for name in self.names:
+            old = self.data.get(name)
+            dt = np.int64 if self.kind[name] == "int" else np.float64
+            new = np.empty(n, dtype=dt)
+            if old is not None and self.rows:
+                new[: self.rows] = old[: self.rows]
+            self.data[name] = new
+
+    def _to_float(self, name: str) -> None:
+        a = self.data[name]
+        if a.dtype != np.float64:
+            new = np.empty(len(a), dtype=np.float64)
+            new[: self.rows] = a[: self.rows]
+            self.data[name] = new
+
+    def add(self, tab: Any, pa: Any, total: int, done_bytes: int) -> bool:
+        """Append one parsed piece; False when it is not what the C engine would read."""
+        n = tab.num_rows
+        self.piece_has_int = self.piece_integral = False
+        if n == 0:
+            return True
+        if tab.num_columns != len(self.names):
+            return False
+        kinds = {}
+        for name, col in zip(self.names, tab.columns, strict=True):
+            t = col.type
+            if pa.types.is_null(t):
+                kinds[name] = "null"
+            elif pa.types.is_int64(t):
+                kinds[name] = "int" if col.null_count == 0 else "float"
+                self.piece_has_int = True
+            elif pa.types.is_float64(t):
+                kinds[name] = "float"
+            else:
+                return False
+        first = self.rows == 0
+        for name in self.names:  # a column is int64 only while every piece is
+            k, was = kinds[name], self.kind[name]
+            if first:
+                self.kind[name] = k
+            elif was == "int" and k != "int":
+                self.kind[name] = "float"
+                self._to_float(name)
+            elif was == "null" and k != "null":
+                self.kind[name] = "float"
+        self._room(n, total, done_bytes)
+        lo = self.rows
+        for name, col in zip(self.names, tab.columns, strict=True):
+            dst = self.data[name]
+            if kinds[name] == "null":
+                if dst.dtype != np.float64:
+                    self.kind[name] = "float"
+                    self._to_float(name)
+                    dst = self.data[name]
+                dst[lo : lo + n] = np.nan
+                continue
+            k = lo
+            for chunk in col.chunks:
+                m = len(chunk)
+                if m == 0:
+                    continue
+                validity, values = chunk.buffers()[:2]
+                off = chunk.offset
+                src = np.int64 if pa.types.is_int64(chunk.type) else np.float64
+                v = np.frombuffer(values, dtype=src, count=off + m)[off:]
+                dst[k : k + m] = v
+                if chunk.null_count:
+                    bits = np.frombuffer(validity, dtype=np.uint8)
+                    valid = np.unpackbits(bits, count=off + m, bitorder="little")[off:]
+                    dst[k : k + m][valid == 0] = np.nan
+                k += m
+            if kinds[name] == "float" and pa.types.is_float64(col.type):
+                piece = dst[lo : lo + n]
+                if not _finite_but_empty(piece, col.null_count):
+                    return False  # NaN/inf written in a way the C engine may not read as a number
+                if col.null_count == 0 and _all_integral(piece):
+                    if float(np.max(np.abs(piece))) >= _EXACT_INT:
+                        return False
+                    self.piece_integral = True
+        self.rows += n
+        return True
+
+    def finish(self) -> dict[str, np.ndarray] | None:
+        if self.rows == 0:
+            return None
+        out = {}
+        for name in self.names:
+            if self.kind[name] == "null":
+                out[name] = np.full(self.rows, np.nan)
+            else:
+                out[name] = self.data[name][: self.rows]
+        return out
 
 
 def _holds(path: Path, offset: int, needles: tuple[bytes, ...], before: bytes = b"") -> bool:
