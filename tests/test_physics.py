@@ -159,3 +159,14 @@ def test_drude_sheet_resistance_inverts_hall_mobility():
     assert p.drude_sheet_resistance(8.1e17, 166e-4) == pytest.approx(464.2, abs=0.1)
     n, rs = 7.1e17, 483.0
     assert p.drude_sheet_resistance(n, p.hall_mobility(n, rs)) == pytest.approx(rs, rel=1e-14)
+
+
+def test_constants_are_scipys_codata_values():
+    """The written-out constants equal scipy.constants (exact SI e, h, k_B; CODATA mu_B, eps0)."""
+    from scipy import constants as c
+
+    assert p.E == c.e and p.H == c.h and p.K_B == c.k
+    assert p.HBAR == c.hbar
+    assert p.MU_B == pytest.approx(c.physical_constants["Bohr magneton"][0], rel=2e-9)
+    assert p.EPS0 == pytest.approx(c.epsilon_0, rel=2e-9)
+    assert p.R_K == pytest.approx(25812.807459, rel=1e-10)  # h/e^2 (Ohm)

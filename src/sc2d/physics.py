@@ -3,7 +3,10 @@
 SI units inside: temperatures in K, fields as mu0*H in T, resistances in Ohm,
 sheet densities in m^-2, mobilities in m^2/(V s), lengths in m. Fits and the
 forward model wrap these functions; nothing else re-derives them. Constants
-come from :mod:`scipy.constants` (CODATA 2022 in SciPy >= 1.15).
+are the exact SI values of e, h and k_B (2019 SI) and CODATA 2022 for the
+Bohr magneton and epsilon_0 (the values of :mod:`scipy.constants` in SciPy
+>= 1.15, written out so that importing this module does not import scipy:
+tested against scipy.constants).
 
 References are given per function; the derivations and the numbers used in the
 tests are collected in the project's PHYSICS sheet.
@@ -11,10 +14,10 @@ tests are collected in the project's PHYSICS sheet.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import constants as _c
-from scipy import special as _sp
 
 __all__ = [
     "AL_PREFACTOR",
@@ -54,16 +57,20 @@ __all__ = [
     "xi_gl_from_hc2_perp",
 ]
 
-E: float = _c.e
-H: float = _c.h
-HBAR: float = _c.hbar
-K_B: float = _c.k
-MU_B: float = _c.physical_constants["Bohr magneton"][0]
-PHI0: float = _c.h / (2 * _c.e)
+#: elementary charge (C), exact in the 2019 SI
+E: float = 1.602176634e-19
+#: Planck constant (J s), exact
+H: float = 6.62607015e-34
+HBAR: float = H / (2 * math.pi)
+#: Boltzmann constant (J/K), exact
+K_B: float = 1.380649e-23
+#: Bohr magneton (J/T), CODATA 2022
+MU_B: float = 9.2740100657e-24
+PHI0: float = H / (2 * E)
 #: von Klitzing constant h/e^2 (Ohm).
-R_K: float = _c.h / _c.e**2
+R_K: float = H / E**2
 #: 2D Aslamazov-Larkin prefactor e^2/(16 hbar) (S).
-AL_PREFACTOR: float = _c.e**2 / (16 * _c.hbar)
+AL_PREFACTOR: float = E**2 / (16 * HBAR)
 #: BCS weak-coupling gap ratio Delta0/(k_B Tc) = pi exp(-gamma_E) = 1.7639.
 BCS_GAP_RATIO: float = float(np.pi * np.exp(-np.euler_gamma))
 #: WHH dirty-limit orbital factor pi^2/(8 e^gamma) = 0.69267.
@@ -219,7 +226,9 @@ def bmo_tbkt_over_tc0(r_sheet: ArrayLike) -> np.ndarray:
     (T_c0 - T_BKT)/T_c0 = [14 zeta(3)/pi^4] R_s e^2/hbar (Beasley, Mooij,
     Orlando, PRL 42, 1165 (1979)); 1.3% at 300 Ohm.
     """
-    coef = 14 * _sp.zeta(3) / np.pi**4
+    from scipy.special import zeta
+
+    coef = 14 * zeta(3) / np.pi**4
     return 1.0 - coef * np.asarray(r_sheet, dtype=float) * E**2 / HBAR
 
 
@@ -329,6 +338,8 @@ def klb_equation(
     of thickness d. Klemm, Luther, Beasley, PRB 12, 877 (1975).
     Zero on the in-plane H_c2(T) line.
     """
+    from scipy.special import psi
+
     t = np.asarray(t, dtype=float)
     h = MU_B * np.asarray(b, dtype=float)
     o = np.asarray(orbital, dtype=float)
@@ -336,16 +347,16 @@ def klb_equation(
     s = np.sqrt(np.asarray(g**2 / 4 - h**2, dtype=complex))
     s = np.where(np.abs(s) < 1e-300, 1e-300, s)
     x = 2 * np.pi * K_B * t
-    term1 = 0.5 * (1 + g / (2 * s)) * _sp.psi(0.5 + (g / 2 - s + o) / x)
-    term2 = 0.5 * (1 - g / (2 * s)) * _sp.psi(0.5 + (g / 2 + s + o) / x)
-    return np.real(np.log(t / tc0) + term1 + term2 - _sp.psi(0.5))
+    term1 = 0.5 * (1 + g / (2 * s)) * psi(0.5 + (g / 2 - s + o) / x)
+    term2 = 0.5 * (1 - g / (2 * s)) * psi(0.5 + (g / 2 + s + o) / x)
+    return np.real(np.log(t / tc0) + term1 + term2 - psi(0.5))
 
 
 # --------------------------------------------------------------------------
 # Back gate: parallel-plate capacitance, effective permittivity, dome vertex
 # --------------------------------------------------------------------------
 #: Vacuum permittivity epsilon_0 (F/m).
-EPS0: float = _c.epsilon_0
+EPS0: float = 8.8541878188e-12
 
 
 def gate_capacitance_per_area(dn_dv: ArrayLike) -> np.ndarray:
