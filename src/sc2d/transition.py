@@ -341,6 +341,32 @@ def _normal_state(
     return NormalState(med, 0.0, hi, ((var, 0.0), (0.0, 0.0)), est, "R_N")
 
 
+def _top_medians(ts: Sequence[np.ndarray], rs: Sequence[np.ndarray]) -> list[NormalState]:
+    """:func:`_normal_state` without a reference T or window, for many curves at once.
+
+    The median (and MAD) of R over the top 5% of T of every curve from one
+    sort of a padded 2-D block: the same numbers as the per-curve path.
+    """
+    n = np.array([t.size for t in ts], dtype=np.intp)
+    k = np.maximum(5, np.ceil(0.05 * n).astype(np.intp))
+    k = np.minimum(k, n)
+    width = int(k.max())
+    R = _batch.pad_rows(list(rs), np.nan)
+    top, _, valid = _batch.gather(R, n - k, width, n)
+    med = _batch.row_medians(top, valid)
+    mad = MAD_TO_SIGMA * _batch.row_medians(np.abs(top - med[:, None]), valid)
+    out = []
+    for i, t in enumerate(ts):
+        ki, mi, ai = int(k[i]), float(med[i]), float(mad[i])
+        se = 1.2533 * ai / math.sqrt(ki) if ai > 0 else math.nan
+        lo, hi = float(t[-ki]), float(t[-1])
+        method = f"median of R over the top 5% of T ({ki} points, {_fmt(lo)}-{_fmt(hi)} K)"
+        var = se**2 if math.isfinite(se) else 0.0
+        est = Estimate(mi, se, "Ohm", method, (lo, hi))
+        out.append(NormalState(mi, 0.0, hi, ((var, 0.0), (0.0, 0.0)), est, "R_N"))
+    return out
+
+
 def normal_resistance(
     T: ArrayLike,
     R: ArrayLike,
@@ -706,10 +732,13 @@ def _analyse_batch(
     out: list[TcResult | DataError | None] = [None] * len(items)
     groups: dict[int, list[int]] = {}
     states: dict[int, NormalState] = {}
+    top = None
+    if normal_at is None and fit_window is None and len(items) > 1:
+        top = _top_medians([it[0] for it in items], [it[1] for it in items])
     for i, it in enumerate(items):
         t, r = it[0], it[1]
         try:
-            ns = _normal_state(t, r, normal_at, fit_window)
+            ns = top[i] if top is not None else _normal_state(t, r, normal_at, fit_window)
             if not ns.a > 0:
                 raise DataError(
                     f"normal-state resistance {ns.a:.4g} Ohm is not positive; check the R column"
@@ -940,31 +969,42 @@ def _crossings_main(
     lo = np.where(has_lo, np.max(np.where(before, j, -1), axis=1) + 1, -1)
     hi = np.where(has_hi, np.min(np.where(after, j, np.iinfo(np.intp).max), axis=1), -1)
     npts = hi - lo
-    fit = has_lo & has_hi & (npts >= 5)
+    band_ok = has_lo & has_hi
     res: list[tuple[float, float, float, str, str] | None] = [None] * P.size
-    few = np.flatnonzero(has_lo & has_hi & (npts < 4))
+
+    def fit(rows: np.ndarray, deg: int) -> np.ndarray:
+        """Local polynomial fits of degree ``deg`` over the bands of ``rows``; True where found."""
+        if rows.size == 0:
+            return np.zeros(0, bool)
+        width = int(npts[rows].max())
+        Tf, _, vf = _batch.gather(T, lo[rows], width, hi[rows], P[rows])
+        Rf, _, _ = _batch.gather(R, lo[rows], width, hi[rows], P[rows])
+        U = Tf - tx[rows][:, None]
+        Y = Rf - bt.level(P[rows], Tf, f[rows])
+        root, se, slope = _batch.poly_roots(U, Y, vf, deg, sig[rows])
+        found = np.isfinite(root)
+        kind = "quadratic" if deg == 2 else "linear"
+        for q in np.flatnonzero(found):
+            i = rows[q]
+            lo_i, hi_i = int(lo[i]), int(hi[i])
+            how = (
+                f"local {kind} fit of {hi_i - lo_i} points within "
+                f"{_fmt(T[P[i], lo_i])}-{_fmt(T[P[i], hi_i - 1])} K"
+            )
+            res[i] = (float(tx[i] + root[q]), float(se[q]), float(slope[q]), how, "")
+        return found
+
+    # a quadratic through the band (>= 5 points), else a line (4 points, or
+    # the quadratic has no increasing root inside), else interpolation
+    quad = np.flatnonzero(band_ok & (npts >= 5))
+    found2 = fit(quad, 2)
+    line = np.concatenate([np.flatnonzero(band_ok & (npts == 4)), quad[~found2]])
+    found1 = fit(line, 1)
+    few = np.sort(np.concatenate([np.flatnonzero(band_ok & (npts < 4)), line[~found1]]))
     if few.size:
         done = _crossings_interpolated(bt, P[few], k[few], tx[few], sig[few], f[few])
         for q, i in enumerate(few):
             res[i] = done[q]
-    F = np.flatnonzero(fit)
-    if F.size == 0:
-        return res
-    width = int(npts[F].max())
-    Tf, _, vf = _batch.gather(T, lo[F], width, hi[F], P[F])
-    Rf, _, _ = _batch.gather(R, lo[F], width, hi[F], P[F])
-    U = Tf - tx[F][:, None]
-    Y = Rf - bt.level(P[F], Tf, f[F])
-    root, se, slope = _batch.poly_roots(U, Y, vf, 2, sig[F])
-    for q, i in enumerate(F):
-        if not math.isfinite(root[q]):
-            continue
-        lo_i, hi_i = int(lo[i]), int(hi[i])
-        how = (
-            f"local quadratic fit of {hi_i - lo_i} points within "
-            f"{_fmt(T[P[i], lo_i])}-{_fmt(T[P[i], hi_i - 1])} K"
-        )
-        res[i] = (float(tx[i] + root[q]), float(se[q]), float(slope[q]), how, "")
     return res
 
 
@@ -977,8 +1017,9 @@ def _crossings_interpolated(
     interpolation of the smoothed curve (``tx``), stderr from the noise over
     the chord slope, the interpolation error and the distance to a local
     quadratic through the six nearest points, never below the thermometer
-    resolution. None for a row that needs the quadratic-through-8 branch or
-    repeated T readings around the crossing (left to :func:`_crossing`).
+    resolution; when the noise is comparable to the step between points, a
+    local quadratic through the 8 nearest points instead. None for a row
+    with repeated T readings around the crossing (left to :func:`_crossing`).
     """
     n = bt.n[P]
     T, R, S = bt.T, bt.R, bt.S  # rows P of them, never copied whole
@@ -1018,7 +1059,21 @@ def _crossings_interpolated(
     # never below the thermometer resolution (repeated, quantised T readings)
     se_int = np.maximum(se_int, _batch.t_resolution(T, k, n, rows=P) / math.sqrt(12))
     se = np.sqrt(se_noise**2 + se_int**2 + se_alt**2)
-    for q in np.flatnonzero(distinct & ~quad8):
+    # noise comparable to the step between points: quadratic through the 8 nearest
+    done8 = np.zeros(P.size, bool)
+    eight = np.flatnonzero(quad8)
+    if eight.size:
+        width = int((q1[eight] - q0[eight]).max())
+        T8, _, v8 = _batch.gather(T, q0[eight], width, q1[eight], P[eight])
+        R8, _, _ = _batch.gather(R, q0[eight], width, q1[eight], P[eight])
+        Y8 = R8 - bt.level(P[eight], T8, f[eight])
+        root, se8, sl8 = _batch.poly_roots(T8 - tx[eight][:, None], Y8, v8, 2, sig[eight])
+        for j in np.flatnonzero(np.isfinite(root)):
+            q = eight[j]
+            how = f"local quadratic fit of the {int(q1[q] - q0[q])} nearest points"
+            res[q] = (float(tx[q] + root[j]), float(se8[j]), float(sl8[j]), how, "")
+            done8[q] = True
+    for q in np.flatnonzero(distinct & ~done8):
         res[q] = (
             float(tx[q]),
             float(se[q]),
