@@ -185,6 +185,25 @@ class Result:
 _JSON_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+def _frozen_copy(a: Any) -> np.ndarray:
+    """``a`` as a read-only float64 array: shared when nothing can write to it, else copied.
+
+    A float64 array that is read-only, and every array it is a view of too
+    (a slice of a reader's column), is used as it is: copying 2M rows into
+    400 curves would only cost time and memory. Anything else is copied,
+    so a caller changing its array later never changes the curve.
+    """
+    if isinstance(a, np.ndarray) and a.dtype == np.float64:
+        b: Any = a
+        while isinstance(b, np.ndarray) and not b.flags.writeable:
+            b = b.base
+        if not isinstance(b, np.ndarray) and (b is None or isinstance(b, bytes)):
+            return a
+    out = np.array(a, dtype=float)
+    out.setflags(write=False)
+    return out
+
+
 @dataclass(frozen=True)
 class Curve:
     """One sweep exactly as recorded.
@@ -214,8 +233,8 @@ class Curve:
     source: str = ""
 
     def __post_init__(self) -> None:
-        x = np.array(self.x, dtype=float)
-        y = np.array(self.y, dtype=float)
+        x = _frozen_copy(self.x)
+        y = _frozen_copy(self.y)
         if x.shape != y.shape or x.ndim != 1:
             raise ValueError(
                 f"curve x and y must be 1-D of equal length, got {x.shape} and {y.shape}"

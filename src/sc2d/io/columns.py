@@ -560,6 +560,12 @@ def canonicalise(
         meta["resistivity_only"] = True
     ordered = {k: chosen[k] for k in _ORDER if k in chosen}
     if from_arrays:
+        # the reader's own arrays: read-only from here on, so that curves can
+        # share them instead of copying (see sc2d.data.Curve)
+        for a in out.values():
+            while isinstance(a, np.ndarray):  # the column and the block it slices
+                a.flags.writeable = False
+                a = a.base
         return Table(arrays=out, source=str(source), format=fmt, columns=ordered, meta=meta)
     import pandas as pd
 
