@@ -333,34 +333,23 @@ def poly_roots(
 def masked_line_fits(
     X: np.ndarray, Y: np.ndarray, valid: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Unweighted straight lines through the valid points of each row.
+    """Straight lines through the valid points of each row, with their x-intercepts.
 
-    The arithmetic of :func:`sc2d._fit.line_fit` (centred sums, N-2 degrees
-    of freedom), row-wise. Returns (slope, x_intercept, x_intercept_stderr,
-    n); NaN where a row has fewer than 3 points or no spread in x.
+    :func:`sc2d._fit.line_fits` row-wise, then the x-intercept and its
+    stderr by the delta method with the slope-intercept covariance (as
+    :attr:`sc2d._fit.LineFit.x_intercept_stderr`). Returns (slope,
+    x_intercept, x_intercept_stderr, n); NaN where a row has fewer than 3
+    points or no spread in x.
     """
-    n = valid.sum(axis=1)
+    from ._fit import line_fits
+
+    lf = line_fits(X, Y, valid)
+    slope, b = lf["slope"], lf["intercept"]
     with np.errstate(invalid="ignore", divide="ignore"):
-        xs = np.where(valid, X, 0.0)
-        ys = np.where(valid, Y, 0.0)
-        xm = xs.sum(axis=1) / n
-        ym = ys.sum(axis=1) / n
-        dx = np.where(valid, X - xm[:, None], 0.0)
-        dy = np.where(valid, Y - ym[:, None], 0.0)
-        sxx = (dx * dx).sum(axis=1)
-        sxy = (dx * dy).sum(axis=1)
-        slope = np.where(sxx > 0, sxy / sxx, np.nan)
-        intercept = ym - slope * xm
-        resid = np.where(valid, Y - (slope[:, None] * X + intercept[:, None]), 0.0)
-        s2 = (resid * resid).sum(axis=1) / (n - 2)
-        var_a = s2 / sxx
-        var_b = s2 * (1.0 / n + xm**2 / sxx)
-        cov = -xm * s2 / sxx
-        xc = np.where(slope != 0, -intercept / slope, np.nan)
-        var = (var_b + xc**2 * var_a + 2 * xc * cov) / slope**2
+        xc = np.where(slope != 0, -b / slope, np.nan)
+        var = (
+            lf["intercept_stderr"] ** 2 + xc**2 * lf["slope_stderr"] ** 2 + 2 * xc * lf["cov"]
+        ) / slope**2
         xse = np.where(var >= 0, np.sqrt(np.abs(var)), np.nan)
-    bad = (n < 3) | ~(sxx > 0)
-    slope = np.where(bad, np.nan, slope)
-    xc = np.where(bad, np.nan, xc)
-    xse = np.where(bad, np.nan, xse)
-    return slope, xc, xse, n
+    bad = ~np.isfinite(slope)
+    return slope, np.where(bad, np.nan, xc), np.where(bad, np.nan, xse), lf["n"]

@@ -199,7 +199,8 @@ def line_fits(
     Vectorised over rows (e.g. log V vs log I of every I-V curve of a
     family). ``mask`` (same shape, bool) selects the points of each row.
     Returns arrays ``slope``, ``intercept``, ``slope_stderr``,
-    ``intercept_stderr``, ``n``; rows with fewer than 3 points get NaN.
+    ``intercept_stderr``, ``cov`` (of intercept and slope), ``n``; rows with
+    fewer than 3 points get NaN.
     """
     x = np.asarray(x, float)
     y = np.asarray(y, float)
@@ -223,13 +224,15 @@ def line_fits(
         s2 = (resid**2).sum(axis=1) / (n - 2)
         slope_se = np.sqrt(s2 / sxx)
         int_se = np.sqrt(s2 * (1.0 / n + xm**2 / sxx))
+        cov = -xm * s2 / sxx
     bad = n < 3
-    for a in (slope, intercept, slope_se, int_se):
+    for a in (slope, intercept, slope_se, int_se, cov):
         a[bad] = np.nan
     return {
         "slope": slope,
         "intercept": intercept,
         "slope_stderr": slope_se,
         "intercept_stderr": int_se,
+        "cov": cov,
         "n": n.astype(int),
     }
