@@ -170,6 +170,16 @@ def _one_line(msg: object) -> str:
     return " ".join(str(msg).split())
 
 
+def _worker_failed(job: Job, exc: BaseException) -> JobOutcome:
+    """The outcome of a job whose worker died (the other jobs' results are kept)."""
+    return JobOutcome(
+        job.index,
+        job.sample,
+        job.key,
+        {"error": f"worker failed ({type(exc).__name__}: {_one_line(exc)[:200]})"},
+    )
+
+
 def plan_jobs(sample_set: SampleSet) -> list[Job]:
     """The jobs a sample set asks for, in sample order then key order.
 
@@ -389,12 +399,7 @@ def _submit_all(pool: Any, jobs: Sequence[Job], done: Callable[[JobOutcome], Non
         try:
             o = f.result()
         except Exception as exc:  # a worker died (memory, signal)
-            o = JobOutcome(
-                j.index,
-                j.sample,
-                j.key,
-                {"error": f"worker failed ({type(exc).__name__}: {_one_line(exc)[:200]})"},
-            )
+            o = _worker_failed(j, exc)
         done(o)
 
 
@@ -426,12 +431,7 @@ def _execute_dask(jobs: Sequence[Job], scheduler: Any, done: Callable[[JobOutcom
                 try:
                     o = f.result()
                 except Exception as exc:
-                    o = JobOutcome(
-                        j.index,
-                        j.sample,
-                        j.key,
-                        {"error": f"worker failed ({type(exc).__name__}: {_one_line(exc)[:200]})"},
-                    )
+                    o = _worker_failed(j, exc)
                 done(o)
     finally:
         if own:

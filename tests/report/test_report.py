@@ -182,3 +182,17 @@ def test_a_failing_figure_is_a_note_not_a_crash(mini_report, mini_toml, tmp_path
     page = rep.report_html.read_text(encoding="utf-8")
     assert "Fig. 9 (test) could not be drawn: RuntimeError: no ink left" in page
     assert json.loads(rep.results_json.read_text(encoding="utf-8")) == mini_report.results
+
+
+def test_hn_panel_from_json_alone_recomputes_the_analysis_linearisation(mini_report, mini_toml):
+    """Without the bkt objects (a report from results.json), the Fig. 3(d) points are those of
+    sc2d.bkt.hn_linearization run again (one formula), and the caption says so."""
+    from sc2d.config import load_sample_set
+    from sc2d.report.panels import build_panels
+
+    sample_set = load_sample_set(mini_toml)
+    panels, errors, _ = build_panels(mini_report.results, sample_set, {}, groups=[2])
+    assert not errors
+    hn = [p for p in panels if p.name.startswith("fig3d_hn_linearised")]
+    assert hn and "recomputed with default options" in hn[0].caption
+    assert "derivative of ln R_s(T)" in hn[0].caption

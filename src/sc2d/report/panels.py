@@ -469,44 +469,31 @@ def _panel_fig3_iv(ctx: _Ctx) -> list[Panel]:
     return out
 
 
-def _hn_data(ctx: _Ctx, s: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, Any]:
-    """[d ln R/dT]^(-2/3) against T and the fitted line (T, y) if known.
+def _hn_data(
+    ctx: _Ctx, s: Mapping[str, Any]
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray] | None, bool]:
+    """[d ln R/dT]^(-2/3) against T, the fitted line (T, y) if known, and whether recomputed.
 
     From the bkt result's linearisation arrays when the object is there,
-    else computed from bin-averaged R(T).
+    else from :func:`sc2d.bkt.hn_linearization` run again on the sample's
+    R(T) with default options (the last item is then True).
     """
     obj = ctx.objects.get((s["name"], "bkt"))
     lin = getattr(obj, "linearized", None)
-    t = getattr(lin, "_t_deriv", None)
-    y = getattr(lin, "_y_deriv", None)
-    if t is not None and y is not None and np.size(t):
-        tl, yl = getattr(lin, "_t_line", None), getattr(lin, "_y_line", None)
-        line = (
-            (np.asarray(tl, float), np.asarray(yl, float))
-            if tl is not None and np.size(tl)
-            else None
-        )
-        return np.asarray(t, float), np.asarray(y, float), line
-    t, r = ctx.load.one(ctx.files(s)["rt"], "T_K", "R_ohm")
-    line = "binned"
-    o = np.argsort(t, kind="stable")
-    t, r = t[o], r[o]
-    m = r > 0
-    t, r = t[m], r[m]
-    if t.size < 10:
-        return np.array([]), np.array([]), None
-    # bin-average in T (the derivative of raw noisy data is useless)
-    nb = int(min(80, max(10, t.size // 5)))
-    edges = np.linspace(t[0], t[-1], nb + 1)
-    idx = np.clip(np.digitize(t, edges) - 1, 0, nb - 1)
-    cnt = np.bincount(idx, minlength=nb)
-    keep = cnt > 0
-    tb = np.bincount(idx, t, nb)[keep] / cnt[keep]
-    lr = np.bincount(idx, np.log(r), nb)[keep] / cnt[keep]
-    d = np.gradient(lr, tb)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        y = np.where(d > 0, d ** (-2.0 / 3.0), np.nan)
-    return tb, y, line
+    recomputed = False
+    if lin is None or not np.size(getattr(lin, "_t_deriv", ())):
+        from ..bkt import hn_linearization
+        from ..errors import Sc2dError
+
+        t, r = ctx.load.one(ctx.files(s)["rt"], "T_K", "R_ohm")
+        try:
+            lin = hn_linearization(t, r)
+        except Sc2dError:
+            return np.array([]), np.array([]), None, True
+        recomputed = True
+    tl, yl = lin._t_line, lin._y_line
+    line = (np.asarray(tl, float), np.asarray(yl, float)) if np.size(tl) else None
+    return np.asarray(lin._t_deriv, float), np.asarray(lin._y_deriv, float), line, recomputed
 
 
 def _panel_fig3_hn(ctx: _Ctx) -> list[Panel]:
@@ -519,10 +506,7 @@ def _panel_fig3_hn(ctx: _Ctx) -> list[Panel]:
     names = [s["name"] for s in main]
     for s in main:
         bkt, name = s["bkt"], s["name"]
-        t, y, line = _hn_data(ctx, s)
-        binned = isinstance(line, str)
-        if binned:
-            line = None
+        t, y, line, recomputed = _hn_data(ctx, s)
         tl = bkt.get("t_bkt_linearized_K")
         b = bkt.get("b")
         lin_obj = getattr(ctx.objects.get((name, "bkt")), "linearized", None)
@@ -550,8 +534,9 @@ def _panel_fig3_hn(ctx: _Ctx) -> list[Panel]:
                 f"Halperin-Nelson linearisation ({name})",
                 "[d ln R_s/dT]^(-2/3) against T ("
                 + (
-                    f"from bin-averaged R(T) of {name}"
-                    if binned
+                    f"derivative of ln R_s(T) of {name} by local line fits, recomputed "
+                    "with default options"
+                    if recomputed
                     else f"derivative of ln R_s(T) of {name} by local line fits, as analysed"
                 )
                 + "); red: straight line over "
