@@ -609,3 +609,38 @@ def test_hampel_rejects_neighbouring_glitches_and_keeps_a_sharp_transition():
     assert n_out_clean == 0
     res = critical_temperature(t, r_glitched, normal_at=0.4)
     assert res.tc_K["0.5"].value == pytest.approx(step_truth(0.5, w=0.002), abs=2e-5)
+
+
+def test_fit_band_wider_than_the_first_search_window_gives_the_whole_curve_answer(monkeypatch):
+    """A dense, noisy, broad transition whose noise band spans more than _BAND_REACH points:
+    the band edges are searched again over the whole curve, giving the same Tc (to the bit)
+    as a search window as long as the curve."""
+    from sc2d import transition as tr
+
+    rng = np.random.default_rng(41)
+    t = np.linspace(0.05, 0.5, 20000)
+    r = step(t, w=0.05) + rng.normal(0, 1.5, t.size)
+    first = critical_temperature(t, r, normal_at=0.45)
+    assert "local quadratic fit of" in first.tc_K["0.5"].method
+    n_band = int(first.tc_K["0.5"].method.split("fit of ")[1].split()[0])
+    assert n_band > 2 * tr._BAND_REACH + 1  # the retry was needed
+    monkeypatch.setattr(tr, "_BAND_REACH", 10**6)
+    whole = critical_temperature(t, r, normal_at=0.45)
+    for c in ("0.9", "0.5", "0.1"):
+        assert first.tc_K[c].value == whole.tc_K[c].value
+    assert first.onset_K.value == whole.onset_K.value
+    assert first.tc_K["0.5"].value == pytest.approx(step_truth(0.5, w=0.05, at=0.45), abs=5e-4)
+
+
+def test_zero_resistance_states_when_the_floor_is_never_or_always_crossed():
+    """R never below the zero-resistance floor: missing, with the floor and the lowest T in
+    the reason; a complete transition: a finite value with a non-zero error."""
+    t = np.linspace(0.05, 0.5, 400)
+    rng = np.random.default_rng(42)
+    never = critical_temperature(t, step(t, tc=0.02) + rng.normal(0, 0.3, t.size))
+    z = never.zero_resistance_K
+    assert math.isnan(z.value) and "never falls below the floor" in z.flag
+    assert "0.05 K" in z.flag
+    whole = critical_temperature(t, step(t) + rng.normal(0, 0.3, t.size))
+    assert whole.zero_resistance_K.value == pytest.approx(0.17, abs=0.03)
+    assert whole.zero_resistance_K.stderr > 0

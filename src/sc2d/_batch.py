@@ -190,6 +190,26 @@ def gather(
     return a[rows[:, None], jc], j, valid
 
 
+def distinct_spans(
+    T: np.ndarray, rows: np.ndarray, j0: np.ndarray, j1: np.ndarray, n: np.ndarray, grow: int = 12
+) -> tuple[np.ndarray, np.ndarray]:
+    """Index spans [j0, j1] of ``T[rows]`` widened (up to ``grow`` each side) until T differs.
+
+    Thermometers that repeat a reading (quantised or sample-and-hold) give
+    runs of equal T; a chord slope needs two different temperatures. The
+    spans are first clipped to ``[0, n - 1]``.
+    """
+    j0 = np.maximum(0, j0)
+    j1 = np.minimum(n - 1, j1)
+    for _ in range(grow):
+        need = ~(T[rows, j1] > T[rows, j0])
+        if not need.any():
+            break
+        j0 = np.where(need, np.maximum(0, j0 - 1), j0)
+        j1 = np.where(need, np.minimum(n - 1, j1 + 1), j1)
+    return j0, j1
+
+
 def row_medians(a: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """Median of the valid entries of each row, as :func:`numpy.median` computes it.
 

@@ -426,149 +426,6 @@ def _clean(
 
 
 # --------------------------------------------------------------------------
-# crossings
-# --------------------------------------------------------------------------
-def _poly_root(
-    u: np.ndarray, y: np.ndarray, deg: int, sigma: float = math.nan
-) -> tuple[float, float, float]:
-    """Root near u = 0 of a least-squares polynomial y(u) of degree 1 or 2.
-
-    Returns (root, stderr, dy/du at the root); stderr by the delta method
-    from the coefficient covariance scaled by the residual variance, pooled
-    with the global noise ``sigma`` (worth 10 degrees of freedom) so that a
-    window of a few points does not give Student-t tails. NaN
-    root when the fit has no increasing root inside the data.
-    """
-    root, se, slope = _batch.poly_roots(
-        u[None, :], y[None, :], np.ones((1, u.size), bool), deg, np.array([sigma])
-    )
-    return float(root[0]), float(se[0]), float(slope[0])
-
-
-def _crossing(
-    t: np.ndarray,
-    r: np.ndarray,
-    s: np.ndarray,
-    level: np.ndarray,
-    band_max: float,
-    w: int,
-) -> tuple[float, float, float, str, str]:
-    """Physical crossing of R with ``level`` (array over t).
-
-    The crossing is located on the rolling median ``s``: the highest-T one
-    below which ``s`` stays below the level. It is then refined on the raw
-    points within a band of +/- 6 local noise sigma of the level (at most
-    ``band_max``): a local quadratic (>= 5 points) or linear (4) fit, or,
-    when the noise is small against the step between points, linear
-    interpolation between the neighbours (error: noise/slope combined with
-    the interpolation error estimated from the chord over three intervals).
-
-    Returns (T, stderr without the R_N term, dR/dT there, method, reason);
-    T is NaN with ``reason`` set when the level is not reached.
-    """
-    ys = s - level
-    above = ys >= 0
-    if not above.any():
-        return math.nan, math.nan, math.nan, "", "above"
-    k = int(np.argmax(above))
-    if k == 0:
-        return math.nan, math.nan, math.nan, "", "below"
-    n = t.size
-    y = r - level
-    # local noise from third differences around the crossing (blind to the
-    # curvature of the transition itself): var(d3) = 20 sigma^2
-    # over +/- w points and over the 11 nearest (T jitter in the steep part)
-    sigs = []
-    for h in (w, 5):
-        d3 = np.diff(r[max(0, k - h) : min(n, k + h + 1)], 3)
-        if d3.size >= 3:
-            sigs.append(float(MAD_TO_SIGMA * _median(np.abs(d3)) / math.sqrt(20.0)))
-    sig = max(sigs) if sigs else 0.0
-    # linear interpolation of the smoothed curve between its neighbours
-    t0, t1, y0, y1 = t[k - 1], t[k], ys[k - 1], ys[k]
-    tx = float(t0 + (t1 - t0) * (-y0) / (y1 - y0)) if y1 != y0 else float(t0)
-    band = min(band_max, 6 * sig)
-    # the contiguous band |ys| < band around the crossing
-    outside = np.flatnonzero(np.abs(ys) >= band)
-    lo = outside[outside < k - 1]
-    hi = outside[outside > k]
-    lo = int(lo[-1]) + 1 if lo.size else 0
-    hi = int(hi[0]) if hi.size else n
-    npts = hi - lo
-    if npts >= 4:
-        deg = 2 if npts >= 5 else 1
-        u = t[lo:hi] - tx
-        root, se, slope = _poly_root(u, y[lo:hi], deg, sig)
-        if not math.isfinite(root) and deg == 2:
-            root, se, slope = _poly_root(u, y[lo:hi], 1, sig)
-            deg = 1
-        if math.isfinite(root):
-            kind = "quadratic" if deg == 2 else "linear"
-            m = f"local {kind} fit of {npts} points within {_fmt(t[lo])}-{_fmt(t[hi - 1])} K"
-            return tx + root, se, slope, m, ""
-    # noise small against the step between points: interpolate the neighbours
-    # slope for the error: chord over up to five intervals (robust to jitter)
-    j0, j1 = _distinct_span(t, k - 3, k + 2)
-    slope = (ys[j1] - ys[j0]) / (t[j1] - t[j0]) if t[j1] > t[j0] else math.nan
-    se_noise = sig / slope if slope > 0 else math.nan
-    q0, q1 = max(0, k - 4), min(n, k + 4)
-    if se_noise > 0.25 * (t1 - t0) and q1 - q0 >= 6:
-        # noise comparable to the step: quadratic through the 8 nearest
-        u = t[q0:q1] - tx
-        root, se, sl = _poly_root(u, y[q0:q1], 2, sig)
-        if math.isfinite(root):
-            m = f"local quadratic fit of the {q1 - q0} nearest points"
-            return tx + root, se, sl, m, ""
-    i0, i1 = max(0, k - 2), min(n - 1, k + 1)
-    if (i0, i1) != (k - 1, k) and ys[i1] > 0 > ys[i0]:
-        t3 = float(t[i0] + (t[i1] - t[i0]) * (-ys[i0]) / (ys[i1] - ys[i0]))
-        se_int = abs(t3 - tx) / 8
-    else:
-        se_int = (t1 - t0) / math.sqrt(12)
-    # alternative crossing: quadratic through the six nearest raw points;
-    # its distance from tx catches jitter of T (thermometer noise) that the
-    # R-noise estimate cannot see
-    se_alt = 0.0
-    if j1 - j0 >= 5:
-        root, _, _ = _poly_root(t[j0 : j1 + 1] - tx, y[j0 : j1 + 1], 2, sig)
-        if math.isfinite(root):
-            se_alt = abs(root) / 2
-    # never below the thermometer resolution (repeated, quantised T readings)
-    se_int = max(se_int, _t_resolution(t, k) / math.sqrt(12))
-    se = math.sqrt(se_noise**2 + se_int**2 + se_alt**2)
-    return tx, se, slope, "interpolated between neighbouring points", ""
-
-
-def _distinct_span(t: np.ndarray, j0: int, j1: int, grow: int = 12) -> tuple[int, int]:
-    """Indices around [j0, j1] widened (up to ``grow`` each side) until T differs.
-
-    Thermometers that repeat a reading (quantised or sample-and-hold) give
-    runs of equal T; a chord slope needs two different temperatures.
-    """
-    n = t.size
-    j0, j1 = max(0, j0), min(n - 1, j1)
-    for _ in range(grow):
-        if t[j1] > t[j0]:
-            break
-        j0, j1 = max(0, j0 - 1), min(n - 1, j1 + 1)
-    return j0, j1
-
-
-def _t_resolution(t: np.ndarray, k: int, h: int = 25) -> float:
-    """Resolution of a quantised thermometer near index k (K); 0 when not quantised.
-
-    A reading repeated exactly (runs of equal T) means T is known only to the
-    smallest non-zero step between readings; smooth, distinct readings give 0
-    (their interpolation error is estimated separately).
-    """
-    seg = np.diff(t[max(0, k - h) : min(t.size, k + h + 1)])
-    if not np.any(seg == 0):
-        return 0.0
-    seg = seg[seg > 0]
-    return float(seg.min()) if seg.size else 0.0
-
-
-# --------------------------------------------------------------------------
 # results
 # --------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -804,13 +661,13 @@ def _analyse_group(
     for extra in ("0.9", "0.1"):
         if extra not in fracs:
             fracs[extra] = float(extra)
-    found = dict(zip(fracs, _crossings(bt, items, list(fracs.values())), strict=True))
+    found = dict(zip(fracs, _crossings(bt, list(fracs.values())), strict=True))
     estimates: list[dict[str, Estimate]] = [{} for _ in range(m)]
     for c, f in fracs.items():
         for i in range(m):
             estimates[i][c] = _tc_estimate(found[c][i], f, c, items[i], states[i])
     t90s = [e["0.9"] for e in estimates]
-    onsets = _onsets(bt, items, states, t90s)
+    onsets = _onsets(bt, states, t90s)
     zeros = _zeros(bt, items, states)
     results = []
     for i, it in enumerate(items):
@@ -867,15 +724,16 @@ def _tc_estimate(
 
 
 def _crossings(
-    bt: _Batch, items: Sequence[tuple[Any, ...]], fracs: Sequence[float]
+    bt: _Batch, fracs: Sequence[float]
 ) -> list[list[tuple[float, float, float, str, str]]]:
     """:func:`_crossing` of every curve of a batch at each level f R_N (vectorised main branch).
 
-    The branch taken by almost every measured curve (a local fit of the
-    points within the noise band around the crossing, or interpolation
-    when that band holds too few points) runs on 2-D arrays, all criteria
-    at once; curves that need another branch go through :func:`_crossing`.
-    Returns one list (a tuple per curve) per fraction.
+    The crossing is located on the rolling median: the highest-T one below
+    which it stays below the level (glitch-proof), then refined on the raw
+    points (:func:`_crossings_main`); all curves and criteria at once.
+    Returns one list per fraction of (T, stderr without the R_N term, dR/dT
+    there, method, reason) per curve; T is NaN with ``reason`` ``"above"``
+    or ``"below"`` when the level is not reached.
     """
     m = bt.T.shape[0]
     rows = np.arange(m)
@@ -911,31 +769,64 @@ def _crossings(
         done = _crossings_main(bt, P, np.concatenate(Ks), np.concatenate(Fs))
         for j in range(P.size):
             out[C[j]][P[j]] = done[j]
-    for ci, f in enumerate(fracs):
-        res = out[ci]
-        for i in range(m):
-            if res[i] is None:  # the rarer branches, curve by curve
-                t, r, s = items[i][0], items[i][1], items[i][5]
-                level = f * (bt.a[i] + bt.b[i] * (t - bt.t0[i]))
-                band = min(0.08, f / 2, (1 - f) / 2) * bt.a[i]
-                res[i] = _crossing(t, r, s, level, band, bt.w)
     return out  # type: ignore[return-value]
+
+
+def _band_edges(
+    bt: _Batch,
+    P: np.ndarray,
+    below: np.ndarray,
+    above: np.ndarray,
+    inside: Any,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Edges [lo, hi) of the contiguous run of points of rows ``P`` around an index.
+
+    The run holds the points where ``inside(q, S, T)`` is true (``q``: row
+    positions in ``P``; ``S``, ``T``: windows of the rolling median and of
+    T) from the last outside point before index ``below`` to the first one
+    after ``above``. Windows of +/- ``_BAND_REACH`` points first; rows whose
+    run is longer are searched again over the whole curve.
+    """
+    n = bt.n[P]
+    lo = np.zeros(P.size, np.intp)
+    hi = n.copy()
+    todo = np.arange(P.size)
+    for reach in (_BAND_REACH, bt.T.shape[1]):
+        rows, c = P[todo], above[todo]
+        width = 2 * reach + 1
+        Sw, j, valid = _batch.gather(bt.S, c - reach, width, n[todo], rows)
+        Tw, _, _ = _batch.gather(bt.T, c - reach, width, n[todo], rows)
+        outside = ~inside(todo, Sw, Tw) | ~valid
+        before = outside & (j < below[todo][:, None])
+        after = outside & (j > c[:, None])
+        lo[todo] = np.max(np.where(before, j, -1), axis=1) + 1
+        hi[todo] = np.min(np.where(after, j, np.iinfo(np.intp).max), axis=1)
+        todo = todo[~(before.any(axis=1) & after.any(axis=1))]
+        if todo.size == 0:
+            break
+    return lo, hi
 
 
 def _crossings_main(
     bt: _Batch, P: np.ndarray, k: np.ndarray, f: np.ndarray
-) -> list[tuple[float, float, float, str, str] | None]:
-    """The local-fit branch of :func:`_crossing` for rows ``P`` with crossing indices ``k``.
+) -> list[tuple[float, float, float, str, str]]:
+    """Crossings of rows ``P`` (crossing indices ``k`` on the rolling median, 0 < k < n).
 
     ``f`` holds the fraction of R_N of each row (a curve may appear once
-    per criterion).
+    per criterion). The crossing is refined on the raw points within a band
+    of +/- 6 local noise sigma of the level (at most ``band_max``): a local
+    quadratic (>= 5 points) or linear (4) fit, or, when the noise is small
+    against the step between points, interpolation
+    (:func:`_crossings_interpolated`).
 
-    None for a row that needs another branch.
+    Returns (T, stderr without the R_N term, dR/dT there, method, "") per row.
     """
     n = bt.n[P]
     T, R, S = bt.T, bt.R, bt.S  # rows P of them, never copied whole
     w = bt.w
-    # local noise from third differences around the crossing, as _crossing
+    # local noise from third differences around the crossing (blind to the
+    # curvature of the transition itself): var(d3) = 20 sigma^2, over +/- w
+    # points and over the 11 nearest (T jitter in the steep part)
     sig = np.zeros(P.size)
     for h in (w, 5):
         start = np.maximum(0, k - h)
@@ -957,20 +848,13 @@ def _crossings_main(
     band_max = np.minimum(np.minimum(0.08, f / 2), (1 - f) / 2) * bt.a[P]
     band = np.minimum(band_max, 6 * sig)
     # the contiguous band |s - level| < band around the crossing
-    reach = _BAND_REACH
-    start = k - reach
-    Sw, j, valid = _batch.gather(S, start, 2 * reach + 1, n, P)
-    Tw, _, _ = _batch.gather(T, start, 2 * reach + 1, n, P)
-    ys = Sw - bt.level(P, Tw, f)
-    outside = ~(np.abs(ys) < band[:, None]) | ~valid
-    before = outside & (j < (k - 1)[:, None])
-    after = outside & (j > k[:, None])
-    has_lo, has_hi = before.any(axis=1), after.any(axis=1)
-    lo = np.where(has_lo, np.max(np.where(before, j, -1), axis=1) + 1, -1)
-    hi = np.where(has_hi, np.min(np.where(after, j, np.iinfo(np.intp).max), axis=1), -1)
+
+    def inside(q: np.ndarray, Sw: np.ndarray, Tw: np.ndarray) -> np.ndarray:
+        return np.abs(Sw - bt.level(P[q], Tw, f[q])) < band[q, None]
+
+    lo, hi = _band_edges(bt, P, k - 1, k, inside)
     npts = hi - lo
-    band_ok = has_lo & has_hi
-    res: list[tuple[float, float, float, str, str] | None] = [None] * P.size
+    res: list[tuple[float, float, float, str, str]] = [None] * P.size  # type: ignore[list-item]
 
     def fit(rows: np.ndarray, deg: int) -> np.ndarray:
         """Local polynomial fits of degree ``deg`` over the bands of ``rows``; True where found."""
@@ -996,11 +880,11 @@ def _crossings_main(
 
     # a quadratic through the band (>= 5 points), else a line (4 points, or
     # the quadratic has no increasing root inside), else interpolation
-    quad = np.flatnonzero(band_ok & (npts >= 5))
+    quad = np.flatnonzero(npts >= 5)
     found2 = fit(quad, 2)
-    line = np.concatenate([np.flatnonzero(band_ok & (npts == 4)), quad[~found2]])
+    line = np.concatenate([np.flatnonzero(npts == 4), quad[~found2]])
     found1 = fit(line, 1)
-    few = np.sort(np.concatenate([np.flatnonzero(band_ok & (npts < 4)), line[~found1]]))
+    few = np.sort(np.concatenate([np.flatnonzero(npts < 4), line[~found1]]))
     if few.size:
         done = _crossings_interpolated(bt, P[few], k[few], tx[few], sig[few], f[few])
         for q, i in enumerate(few):
@@ -1010,26 +894,27 @@ def _crossings_main(
 
 def _crossings_interpolated(
     bt: _Batch, P: np.ndarray, k: np.ndarray, tx: np.ndarray, sig: np.ndarray, f: np.ndarray
-) -> list[tuple[float, float, float, str, str] | None]:
-    """The interpolation branch of :func:`_crossing` (noise small against the point step).
+) -> list[tuple[float, float, float, str, str]]:
+    """The interpolation branch of :func:`_crossings_main` (noise small against the point step).
 
     For rows ``P`` whose noise band holds fewer than 4 points: T from linear
     interpolation of the smoothed curve (``tx``), stderr from the noise over
     the chord slope, the interpolation error and the distance to a local
     quadratic through the six nearest points, never below the thermometer
     resolution; when the noise is comparable to the step between points, a
-    local quadratic through the 8 nearest points instead. None for a row
-    with repeated T readings around the crossing (left to :func:`_crossing`).
+    local quadratic through the 8 nearest points instead. The chord slope is
+    taken over T readings that differ (a quantised thermometer repeats them).
     """
     n = bt.n[P]
     T, R, S = bt.T, bt.R, bt.S  # rows P of them, never copied whole
-    res: list[tuple[float, float, float, str, str] | None] = [None] * P.size
+    res: list[tuple[float, float, float, str, str]] = [None] * P.size  # type: ignore[list-item]
 
     def ys(j: np.ndarray) -> np.ndarray:
         tj = T[P, j]
         return S[P, j] - bt.level(P, tj[:, None], f)[:, 0]
 
-    j0, j1 = np.maximum(0, k - 3), np.minimum(n - 1, k + 2)
+    # chord over up to five intervals, widened until T differs (repeated readings)
+    j0, j1 = _batch.distinct_spans(T, P, k - 3, k + 2, n)
     t0, t1 = T[P, k - 1], T[P, k]
     tj0, tj1 = T[P, j0], T[P, j1]
     distinct = tj1 > tj0
@@ -1047,7 +932,7 @@ def _crossings_interpolated(
     se_int = np.where(three, np.abs(t3 - tx) / 8, (t1 - t0) / math.sqrt(12))
     # alternative crossing: quadratic through the six nearest raw points
     se_alt = np.zeros(P.size)
-    six = np.flatnonzero(distinct & (j1 - j0 >= 5))
+    six = np.flatnonzero(j1 - j0 >= 5)
     if six.size:
         width = int((j1[six] - j0[six]).max()) + 1
         Tq, _, vq = _batch.gather(T, j0[six], width, j1[six] + 1, P[six])
@@ -1073,7 +958,7 @@ def _crossings_interpolated(
             how = f"local quadratic fit of the {int(q1[q] - q0[q])} nearest points"
             res[q] = (float(tx[q] + root[j]), float(se8[j]), float(sl8[j]), how, "")
             done8[q] = True
-    for q in np.flatnonzero(distinct & ~done8):
+    for q in np.flatnonzero(~done8):
         res[q] = (
             float(tx[q]),
             float(se[q]),
@@ -1087,48 +972,61 @@ def _crossings_interpolated(
 def _zeros(
     bt: _Batch, items: Sequence[tuple[Any, ...]], states: Sequence[NormalState]
 ) -> list[Estimate]:
-    """:func:`_zero_resistance` of every curve of a batch (vectorised common branch)."""
+    """Zero-resistance temperature of every curve of a batch.
+
+    The highest T below which the rolling median stays under the stated
+    floor max(3 sigma, 1e-3 R_N), interpolated; stderr from the median's
+    noise over the chord slope (taken over T readings that differ) and the
+    point step, never below the thermometer resolution.
+    """
     m = bt.T.shape[0]
     sigma = np.array([float(it[3]) for it in items])
     floor = np.maximum(np.where(np.isfinite(sigma), 3 * sigma, 0.0), 1e-3 * bt.a)
     n = bt.n
     k = _batch.first_at_least(bt.Smax, floor, n)
     ar = np.arange(m)
-    inner = (k > 0) & (k < n)
-    kk = np.where(inner, k, 1)
+    kk = np.clip(k, 1, n - 1)
     t0, t1 = bt.T[ar, kk - 1], bt.T[ar, kk]
     y0, y1 = bt.S[ar, kk - 1], bt.S[ar, kk]
+    h = max(1, bt.w // 2)
+    j0, j1 = _batch.distinct_spans(bt.T, ar, kk - 1 - h, kk + h, n)
     with np.errstate(invalid="ignore", divide="ignore"):
         tx = np.where(y1 != y0, t0 + (t1 - t0) * (floor - y0) / (y1 - y0), t0)
-        h = max(1, bt.w // 2)
-        j0, j1 = np.maximum(0, kk - 1 - h), np.minimum(n - 1, kk + h)
         tj0, tj1 = bt.T[ar, j0], bt.T[ar, j1]
-        distinct = tj1 > tj0
-        slope = (bt.S[ar, j1] - bt.S[ar, j0]) / (tj1 - tj0)
+        slope = np.where(tj1 > tj0, (bt.S[ar, j1] - bt.S[ar, j0]) / (tj1 - tj0), np.nan)
         se_s = np.where(np.isfinite(sigma), 1.2533 * sigma / math.sqrt(bt.w), np.nan)
         se_t = np.maximum(t1 - t0, _batch.t_resolution(bt.T, kk, n)) / math.sqrt(12)
         se = np.hypot(np.where(slope > 0, se_s / slope, np.nan), se_t)
     out = []
     for i in range(m):
-        if inner[i] and distinct[i]:
-            method = (
-                f"highest T below which the smoothed R stays under the floor {floor[i]:.3g} Ohm"
+        method = f"highest T below which the smoothed R stays under the floor {floor[i]:.3g} Ohm"
+        t_i = bt.T[i, : n[i]]
+        if k[i] >= n[i]:
+            e = Estimate(float(t_i[-1]), math.nan, "K", method, flag="R below the floor everywhere")
+        elif k[i] == 0:
+            why = (
+                f"R never falls below the floor {floor[i]:.3g} Ohm down to the lowest T "
+                f"({_fmt(t_i[0])} K)"
             )
-            e = float(se[i])
-            out.append(Estimate(float(tx[i]), e if e > 0 else math.nan, "K", method))
-        else:  # R under the floor everywhere or nowhere, repeated T readings
-            t, s = items[i][0], items[i][5]
-            out.append(_zero_resistance(t, s, states[i], float(sigma[i]), bt.w))
+            e = Estimate.missing("K", why, method)
+        else:
+            v = float(se[i])
+            e = Estimate(float(tx[i]), v if v > 0 else math.nan, "K", method)  # never a zero error
+        out.append(e)
     return out
 
 
 def _onsets(
     bt: _Batch,
-    items: Sequence[tuple[Any, ...]],
     states: Sequence[NormalState],
     t90s: Sequence[Estimate],
 ) -> list[Estimate]:
-    """:func:`_onset` of every curve of a batch (steepest point found on 2-D arrays)."""
+    """Onset of every curve of a batch by the tangent construction (falls back to T(0.9 R_N)).
+
+    The steepest point is the largest centred slope of the rolling median
+    (over +/- w/2 points) where R is between 0.1 and 0.9 R_N; the tangent
+    there meets R_N at the onset (:func:`_onsets_main`).
+    """
     m = bt.T.shape[0]
     h = max(1, bt.w // 2)
     out: list[Estimate | None] = [None] * m
@@ -1162,11 +1060,6 @@ def _onsets(
             done = _onsets_main(bt, use[sel], im[sel], states, t90s)
             for q, i in enumerate(use[sel]):
                 out[i] = done[q]
-    for i in range(m):
-        if out[i] is None:  # band wider than the reach: curve by curve
-            t, r, s = items[i][0], items[i][1], items[i][5]
-            ns = states[i]
-            out[i] = _onset(t, r, s, ns, ns(t), bt.w, t90s[i])
     return out  # type: ignore[return-value]
 
 
@@ -1177,27 +1070,24 @@ def _onsets_main(
     states: Sequence[NormalState],
     t90s: Sequence[Estimate],
 ) -> list[Estimate | None]:
-    """Tangent at the steepest points ``im`` of rows ``P``; None where the band is too wide."""
+    """Tangent at the steepest points ``im`` of rows ``P``: a line through the points within
+    0.15 R_N of R there, extrapolated to R_N (falls back to T(0.9 R_N), stated)."""
     n = bt.n[P]
     T, R, S = bt.T, bt.R, bt.S  # rows P of them, never copied whole
-    reach = _BAND_REACH
-    start = im - reach
-    Sw, j, valid = _batch.gather(S, start, 2 * reach + 1, n, P)
+    s_im = S[P, im]
     band = 0.15 * bt.a[P]
-    outside = ~(np.abs(Sw - S[P, im][:, None]) < band[:, None]) | ~valid
-    before = outside & (j < im[:, None])
-    after = outside & (j > im[:, None])
-    has_lo, has_hi = before.any(axis=1), after.any(axis=1)
-    lo = np.max(np.where(before, j, -1), axis=1) + 1
-    hi = np.min(np.where(after, j, np.iinfo(np.intp).max), axis=1)
-    res: list[Estimate | None] = [None] * P.size
-    ok = has_lo & has_hi
-    for q in np.flatnonzero(ok & (hi - lo < 3)):
+
+    def inside(q: np.ndarray, Sw: np.ndarray, Tw: np.ndarray) -> np.ndarray:
+        return np.abs(Sw - s_im[q, None]) < band[q, None]
+
+    lo, hi = _band_edges(bt, P, im, im, inside)
+    res: list[Estimate] = [None] * P.size  # type: ignore[list-item]
+    for q in np.flatnonzero(hi - lo < 3):
         i = P[q]
         res[q] = dataclasses.replace(
             t90s[i], method=f"onset = T(0.9 {states[i].label}) (tangent failed)"
         )
-    F = np.flatnonzero(ok & (hi - lo >= 3))
+    F = np.flatnonzero(hi - lo >= 3)
     if F.size == 0:
         return res
     width = int((hi[F] - lo[F]).max())
@@ -1226,82 +1116,6 @@ def _onsets_main(
             (float(T[i, lo_i]), float(T[i, hi_i - 1])),
         )
     return res
-
-
-def _onset(
-    t: np.ndarray,
-    r: np.ndarray,
-    s: np.ndarray,
-    ns: NormalState,
-    rn_t: np.ndarray,
-    w: int,
-    t90: Estimate,
-) -> Estimate:
-    """Tangent construction; falls back to T(0.9 R_N)."""
-    fallback = dataclasses.replace(t90, method=f"onset = T(0.9 {ns.label}) (tangent failed)")
-    h = max(1, w // 2)
-    n = t.size
-    if n < 2 * h + 5:
-        return fallback
-    i = np.arange(h, n - h)
-    dt = t[i + h] - t[i - h]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        g = np.where(dt > 0, (s[i + h] - s[i - h]) / dt, np.nan)
-    frac = s[i] / rn_t[i]
-    g = np.where((frac > 0.1) & (frac < 0.9), g, np.nan)
-    if not np.isfinite(g).any():
-        return fallback
-    im = int(i[np.nanargmax(g)])
-    band = 0.15 * ns.a
-    inside = np.abs(s - s[im]) < band
-    outside = np.flatnonzero(~inside)
-    lo = outside[outside < im]
-    hi = outside[outside > im]
-    lo = int(lo[-1]) + 1 if lo.size else 0
-    hi = int(hi[0]) if hi.size else n
-    if hi - lo < 3:
-        return fallback
-    lf = _fit.line_fit(t[lo:hi], r[lo:hi] - rn_t[lo:hi])
-    tx = lf.x_intercept
-    if not (lf.slope > 0) or not math.isfinite(tx) or not (t[im] <= tx <= t[-1]):
-        return fallback
-    se = math.hypot(lf.x_intercept_stderr, ns.stderr(tx) / lf.slope)
-    return Estimate(
-        float(tx),
-        se,
-        "K",
-        f"tangent construction: tangent at the steepest point ({_fmt(t[im])} K, "
-        f"{hi - lo} points) meets {ns.label}",
-        (float(t[lo]), float(t[hi - 1])),
-    )
-
-
-def _zero_resistance(
-    t: np.ndarray, s: np.ndarray, ns: NormalState, sigma: float, w: int
-) -> Estimate:
-    floor = max(3 * sigma if math.isfinite(sigma) else 0.0, 1e-3 * ns.a)
-    method = f"highest T below which the smoothed R stays under the floor {floor:.3g} Ohm"
-    above = s >= floor
-    if not above.any():
-        return Estimate(float(t[-1]), math.nan, "K", method, flag="R below the floor everywhere")
-    k = int(np.argmax(above))
-    if k == 0:
-        return Estimate.missing(
-            "K",
-            f"R never falls below the floor {floor:.3g} Ohm down to the lowest T ({_fmt(t[0])} K)",
-            method,
-        )
-    t0, t1, y0, y1 = t[k - 1], t[k], s[k - 1], s[k]
-    tx = float(t0 + (t1 - t0) * (floor - y0) / (y1 - y0)) if y1 != y0 else float(t0)
-    h = max(1, w // 2)
-    a, b = _distinct_span(t, k - 1 - h, k + h)
-    slope = (s[b] - s[a]) / (t[b] - t[a]) if t[b] > t[a] else math.nan
-    se_s = 1.2533 * sigma / math.sqrt(w) if math.isfinite(sigma) else math.nan
-    se_t = max(t1 - t0, _t_resolution(t, k)) / math.sqrt(12)  # quantised T: never 0
-    se = math.hypot(se_s / slope if slope > 0 else math.nan, se_t)
-    if not se > 0:
-        se = math.nan  # never a zero error: not estimable
-    return Estimate(tx, se, "K", method)
 
 
 def _combine(results: dict[str, TcResult], criteria: Sequence[str]) -> TcResult:
@@ -1561,7 +1375,7 @@ def tc_family(
         Keep each curve's cleaned T and R in ``_T``/``_R`` (default False).
     vectorized : bool
         Prepare curves of equal length together as 2-D arrays (sort, noise,
-        sweep direction, glitch filter) before the per-curve crossings
+        sweep direction, glitch filter) before the crossings
         (default True); False runs :func:`critical_temperature` on each curve.
         Both give the same results (tested to 1e-12).
 
