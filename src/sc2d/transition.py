@@ -406,8 +406,7 @@ def _clean(
 ) -> tuple[np.ndarray, np.ndarray, int, float, int, np.ndarray]:
     """Sorted finite data without Hampel outliers; (t, r, n_outliers, sigma, w, s).
 
-    ``s`` is the rolling median (width ``w``) of the sorted data before the
-    glitches were removed, at the kept points.
+    ``s`` is the rolling median (width ``w``) of the cleaned data.
     """
     t, r = _prepare(T, R)
     if t.size < MIN_POINTS:
@@ -419,9 +418,10 @@ def _clean(
     out, s = _hampel_smooth(r, w, sigma)
     n_out = int(out.sum())
     if n_out:
-        # the median of width w is not moved by the single glitches removed
-        # here (one rank at most): kept at the kept points, not recomputed
-        t, r, s = t[~out], r[~out], s[~out]
+        # the rolling median of the cleaned data: in a steep, sparsely sampled
+        # transition a glitch moves the median by a whole point step
+        t, r = t[~out], r[~out]
+        s = _rolling_median(r, w)
     return t, r, n_out, sigma, w, s
 
 
@@ -1540,7 +1540,8 @@ def _prepare_batch(
         n_out = int(mask[j].sum())
         if n_out:
             keep_j = ~mask[j]
-            t, r, s = t[keep_j], r[keep_j], s[keep_j]
+            t, r = t[keep_j], r[keep_j]
+            s = _rolling_median(r, w)
         out[i] = (t, r, n_out, sigma, w, s, str(direction[j]))
     return out
 
