@@ -17,10 +17,27 @@ Submodules are imported on demand so that ``import sc2d`` stays cheap.
 
 from __future__ import annotations
 
-from .data import Curve, Estimate, Result, Table
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .errors import DataError, FitError, FormatError, Sc2dError, UnitError
 
+if TYPE_CHECKING:
+    from .data import Curve, Estimate, Result, Table
+
 __version__ = "0.1.0"
+
+#: the data classes, imported on first use: ``import sc2d`` does not import
+#: numpy, so the ``sc2d`` command can choose numpy's threading before it loads
+_FROM_DATA = ("Curve", "Estimate", "Result", "Table")
+
+
+def __getattr__(name: str) -> Any:
+    """``sc2d.Curve`` and the other data classes, loaded on first use (PEP 562)."""
+    if name in _FROM_DATA:
+        return getattr(importlib.import_module(".data", __name__), name)
+    raise AttributeError(f"module 'sc2d' has no attribute {name!r}")
+
 
 __all__ = [
     "Curve",
