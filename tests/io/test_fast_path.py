@@ -380,14 +380,28 @@ PIECEWISE = {
 }
 
 
+@pytest.fixture(params=["mapped", "read into a buffer"])
+def piece_source(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Pieces from memory maps of the file, or (a file system that cannot map) read."""
+    if request.param != "mapped":
+        import mmap
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise OSError(19, "No such device")
+
+        monkeypatch.setattr(mmap, "mmap", refuse)
+    return request.param
+
+
 @pytest.mark.parametrize("piece", [64, 300, 4096])
 @pytest.mark.parametrize("layout", [*PIECEWISE, "comma", "integer columns", "units row"])
 def test_pyarrow_pieces_give_the_c_engine_table(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int, layout: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int, layout: str, piece_source: str
 ) -> None:
-    """A file parsed in small pieces (cut at line ends, one reused buffer) gives exactly the
-    C engine's whole-column table: a column is int64 only if every piece is, a blank or a
-    float anywhere makes it float64, an empty stretch does not."""
+    """A file parsed in small pieces (cut at line ends; mapped, or read into one reused
+    buffer) gives exactly the C engine's whole-column table: a column is int64 only if
+    every piece is, a blank or a float anywhere makes it float64, an empty stretch does
+    not."""
     from sc2d.io import text
 
     monkeypatch.setattr(text, "ARROW_PIECE_BYTES", piece)
@@ -397,7 +411,7 @@ def test_pyarrow_pieces_give_the_c_engine_table(
 
 @pytest.mark.parametrize("cell", ["0x10", "+3"])
 def test_odd_cell_in_a_later_piece_falls_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cell: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cell: str, piece_source: str
 ) -> None:
     """A hex or '+3' integer cell in the last of many pieces hands the file to the C engine."""
     from sc2d.io import text
@@ -409,7 +423,7 @@ def test_odd_cell_in_a_later_piece_falls_back(
 
 
 def test_line_longer_than_a_piece_falls_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece_source: str
 ) -> None:
     """A line that does not fit in a piece: the C engine reads the file (same table)."""
     from sc2d.io import text
@@ -418,6 +432,24 @@ def test_line_longer_than_a_piece_falls_back(
     long = "9." + "0" * 80 + "1"
     p = _write(tmp_path, "f.csv", f"T (K),R (Ohm)\n4.0,10\n3.5,{long}\n3.0,8\n")
     _same_as_c_engine(p, "c")
+
+
+def test_pieces_cover_the_file_once_and_are_unmapped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece_source: str
+) -> None:
+    """The pieces, joined, are the file from the offset on; none is longer than a piece
+    and each ends at a line end (but the last); no map of the file is left behind."""
+    from sc2d.io import text
+
+    monkeypatch.setattr(text, "ARROW_PIECE_BYTES", 5000)
+    body = "".join(f"{4 - i / 1e4:.6f},{10 + i * 0.37:.5f}\n" for i in range(3000)) + "0.1,7"
+    p = _write(tmp_path, "f.csv", "T (K),R (Ohm)\n" + body)
+    offset = len("T (K),R (Ohm)\n")
+    parts = [bytes(buf[lo:hi]) for buf, lo, hi in text._pieces(p, offset)]
+    assert b"".join(parts) == body.encode()
+    assert len(parts) >= 10 and max(map(len, parts)) <= 5000
+    assert all(part.endswith(b"\n") for part in parts[:-1])
+    assert not any(str(p) in line for line in Path("/proc/self/maps").read_text().splitlines())
 
 
 def test_piecewise_read_memory_is_bounded(tmp_path: Path) -> None:
