@@ -23,6 +23,7 @@ from sc2d.transition import (
     TcResult,
     _sweep_runs,
     critical_temperature,
+    fieller_interval,
     normal_resistance,
     tc_family,
     tc_vs_density,
@@ -432,6 +433,68 @@ def test_tc_vs_density_errors():
         tc_vs_density([1e17, 2e17, 3e17], [0.1, 0.2, 0.3], method="odr")
     with pytest.raises(DataError, match="same n_s"):
         tc_vs_density([1e17, 1e17], [0.1, 0.2])
+
+
+def test_fieller_interval_hand_quadratic():
+    """Line y = -1 + 2x, var(a) = 0.01, var(b) = 0.04, cov = -0.01, t = 2: the
+    quadratic 3.84 x^2 - 3.92 x + 0.96 <= 0 gives x in [0.40782, 0.61301]; at both
+    ends the line is exactly t standard errors from zero."""
+    lo, hi = fieller_interval(-1.0, 2.0, 0.01, 0.04, -0.01, 2.0)
+    assert lo == pytest.approx((1.96 - math.sqrt(0.1552)) / 3.84, rel=1e-12)
+    assert hi == pytest.approx((1.96 + math.sqrt(0.1552)) / 3.84, rel=1e-12)
+    assert (lo, hi) == pytest.approx((0.407824, 0.613009), abs=1e-6)
+    for x in (lo, hi):
+        assert (-1 + 2 * x) ** 2 == pytest.approx(4 * (0.01 - 0.02 * x + 0.04 * x * x), rel=1e-12)
+    # the slope within t sigma of zero: the interval is unbounded
+    assert fieller_interval(-1.0, 0.1, 0.01, 0.01, 0.0, 2.0) is None
+    assert fieller_interval(-1.0, 2.0, math.nan, 0.04, 0.0, 2.0) is None
+
+
+def test_n_c_interval_inverts_the_t_test_on_a_grid():
+    """Fieller's n_c interval equals the set of n where |Tc_line(n)| <= t_{0.975, N-2}
+    sigma(Tc_line(n)), found on a fine grid from a hand OLS (independent route)."""
+    rng = np.random.default_rng(7)
+    n = np.array([4.5, 5.5, 6.0, 7.7, 8.1, 9.0, 10.3])  # 1e13 cm^-2
+    tc = 0.025 * (n - 0.76) + rng.normal(0, 0.04, n.size)
+    res = tc_vs_density(n * 1e17, tc)
+    xb = n.mean()
+    sxx = np.sum((n - xb) ** 2)
+    b = np.sum((n - xb) * (tc - tc.mean())) / sxx
+    a = tc.mean() - b * xb
+    s2 = np.sum((tc - a - b * n) ** 2) / (n.size - 2)
+    t = 2.570581835636314  # Student t, 5 degrees of freedom, 97.5%
+    grid = np.linspace(-20, 6, 2_600_001)
+    inside = (a + b * grid) ** 2 <= t * t * s2 * (1 / n.size + (grid - xb) ** 2 / sxx)
+    lo, hi = grid[inside][[0, -1]]
+    ci = np.array(res.n_critical_ci95_cm2) / 1e13
+    assert ci == pytest.approx([lo, hi], abs=2e-5)
+    assert 0.1 < res.fieller_g < 1
+    # asymmetric: a flatter slope moves n_c far down, a steeper one only a little up
+    nc = res.n_critical_cm2.value / 1e13
+    assert nc - ci[0] > 1.2 * (ci[1] - nc)
+    assert "Fieller" in res.n_critical_cm2.flag
+    assert res.to_dict()["n_critical_ci95_cm2"] == pytest.approx(list(ci * 1e13), rel=1e-12)
+
+
+def test_n_c_interval_covers_the_truth_95_percent():
+    """Fieller's interval has its stated coverage: 4000 synthetic Tc(n_s) lines with
+    noise (g ~ 0.08, 7 samples), true n_c = 0.76e13 cm^-2 inside 95.0 +- 1.2% of them."""
+    rng = np.random.default_rng(3)
+    n_cm2 = np.array([4.5, 5.5, 6.0, 7.7, 8.1, 9.0, 10.3]) * 1e13
+    hits = 0
+    for _ in range(4000):
+        tc = 0.25e-14 * (n_cm2 - 0.76e13) + rng.normal(0, 0.015, n_cm2.size)
+        ci = tc_vs_density(n_cm2 * 1e4, tc).n_critical_ci95_cm2
+        hits += ci is not None and ci[0] <= 0.76e13 <= ci[1]
+    assert hits / 4000 == pytest.approx(0.95, abs=0.012)
+
+
+def test_insignificant_slope_gives_an_unbounded_n_c_interval():
+    """Three points with a slope inside its own noise: no interval, and the flag says so."""
+    res = tc_vs_density(np.array([5.0, 7.0, 9.0]) * 1e17, [0.20, 0.26, 0.21])
+    assert res.n_critical_ci95_cm2 is None and res.fieller_g >= 1
+    assert "unbounded" in res.n_critical_cm2.flag
+    assert res.to_dict()["n_critical_ci95_cm2"] is None
 
 
 def test_far_extrapolation_of_n_c_is_flagged():

@@ -48,6 +48,7 @@ __all__ = [
     "TcFamilyResult",
     "TcResult",
     "critical_temperature",
+    "fieller_interval",
     "normal_resistance",
     "tc_family",
     "tc_vs_density",
@@ -1562,12 +1563,25 @@ class LineResult(Result):
     n_critical_cm2 : Estimate
         n_s-axis intercept n_c (cm^-2), stderr by the delta method with the
         slope-intercept covariance. An extrapolation: quote its error.
+        Flagged when it lies more than half the data span below the lowest
+        n_s, and when the slope is uncertain enough (g >= 0.1, below) that
+        the symmetric stderr misstates the interval.
     n_points : int
     residual_std_K : float
         RMS residual in Tc (K), N-2 degrees of freedom.
     chi2_red : float
         Reduced chi-square when errors were given (NaN otherwise).
     method : str
+    n_critical_ci95_cm2 : tuple of float or None
+        Fieller's 95% confidence interval of n_c (cm^-2): the n where the
+        line's Tc is within t sigma of zero, (lo, hi), asymmetric about
+        n_c. None when it is unbounded (the slope is not significantly
+        different from zero: g = t^2 var(slope)/slope^2 >= 1) or cannot be
+        computed (two points). t is Student's with N-2 degrees of freedom
+        when the scale comes from the scatter, else the normal 1.96.
+    fieller_g : float
+        g = t^2 var(slope)/slope^2: below ~0.1 the delta-method stderr and
+        the Fieller interval agree; at 1 the interval opens up.
     """
 
     slope_K_cm2: Estimate
@@ -1577,6 +1591,54 @@ class LineResult(Result):
     residual_std_K: float
     chi2_red: float
     method: str
+    n_critical_ci95_cm2: tuple[float, float] | None = None
+    fieller_g: float = math.nan
+
+
+def fieller_interval(
+    intercept: float,
+    slope: float,
+    var_intercept: float,
+    var_slope: float,
+    cov: float,
+    t: float,
+) -> tuple[float, float] | None:
+    """Fieller confidence interval of the x-axis intercept -intercept/slope of a line.
+
+    The set of x where the fitted line's value ``intercept + slope x`` is
+    within ``t`` standard errors of zero: (intercept + slope x)^2 <= t^2
+    (var_intercept + 2 x cov + x^2 var_slope), a quadratic inequality
+    (E. C. Fieller, J. R. Stat. Soc. B 16, 175 (1954); PHYSICS §4).
+
+    Parameters
+    ----------
+    intercept, slope : float
+        Line y = intercept + slope x.
+    var_intercept, var_slope, cov : float
+        Their variances and covariance.
+    t : float
+        Quantile for the confidence level (1.96 for 95% with known errors;
+        Student's t with N-2 degrees of freedom when the scale was fitted).
+
+    Returns
+    -------
+    (lo, hi) or None
+        The interval in x; None when it is unbounded (t^2 var_slope >=
+        slope^2: the slope is not significantly nonzero) or an input is
+        not finite.
+    """
+    vals = (intercept, slope, var_intercept, var_slope, cov, t)
+    if not all(math.isfinite(v) for v in vals):
+        return None
+    t2 = t * t
+    qa = slope * slope - t2 * var_slope
+    qb = intercept * slope - t2 * cov
+    qc = intercept * intercept - t2 * var_intercept
+    if qa <= 0:
+        return None
+    disc = max(qb * qb - qa * qc, 0.0)  # >= 0: x = -intercept/slope is always inside
+    root = math.sqrt(disc)
+    return ((-qb - root) / qa, (-qb + root) / qa)
 
 
 def _york(
@@ -1650,7 +1712,8 @@ def tc_vs_density(
     -------
     LineResult
         Slope (K cm^2), intercept (K), n_c (cm^-2) with stderr (delta method:
-        var n_c = [var a + n_c^2 var b + 2 n_c cov(a,b)]/b^2, PHYSICS §4).
+        var n_c = [var a + n_c^2 var b + 2 n_c cov(a,b)]/b^2, PHYSICS §4)
+        and Fieller's 95% interval of n_c (:func:`fieller_interval`).
     """
     x = np.asarray(n_s, float)
     y = np.asarray(tc, float)
@@ -1710,18 +1773,46 @@ def tc_vs_density(
     nc = -a / b if b != 0 else math.nan
     var_nc = (sa**2 + nc**2 * sb**2 + 2 * nc * cab) / b**2 if b != 0 else math.nan
     se_nc = math.sqrt(var_nc) if math.isfinite(var_nc) and var_nc >= 0 else math.nan
+    # Fieller: Student's t when the scale was fitted from the scatter (or
+    # inflated by it), the normal quantile when the given errors stand
+    fitted_scale = n > 2 and (
+        (method == "ols" and sy_all is None)
+        or (not absolute_sigma and math.isfinite(chi2_red) and chi2_red > 1)
+    )
+    q = _student_t975(n - 2) if fitted_scale else 1.959963984540054
+    ci = fieller_interval(a, b, sa**2, sb**2, cab, q)
+    g = q * q * sb**2 / b**2 if b != 0 and math.isfinite(sb) else math.nan
+    ci_cm2 = None if ci is None else (ci[0] * xs * 1e-4, ci[1] * xs * 1e-4)
     # back to SI then to display units: slope per m^-2 = b/xs; per cm^-2 = b/xs*1e4
     slope = Estimate(b / xs * 1e4, sb / xs * 1e4, "K cm^2", label)
     inter = Estimate(a, sa, "K", label)
     ncrit = Estimate(
         nc * xs * 1e-4, se_nc * xs * 1e-4, "cm^-2", f"{label}; n_s where the line reaches Tc = 0"
     )
+    flags = []
     if math.isfinite(nc) and nc * xs < x.min():
         span = float(x.max() - x.min())
         frac = (x.min() - nc * xs) / span
         if frac > 0.5:
-            ncrit = dataclasses.replace(
-                ncrit,
-                flag=f"extrapolated {100 * frac:.0f}% of the data span below the lowest n_s",
+            flags.append(f"extrapolated {100 * frac:.0f}% of the data span below the lowest n_s")
+    if math.isfinite(g) and g >= 0.1:
+        if ci_cm2 is None:
+            flags.append(
+                f"slope not significantly nonzero (g = {g:.2f} >= 1): the 95% interval of n_c "
+                "is unbounded"
             )
-    return LineResult(slope, inter, ncrit, int(n), rstd, chi2_red, label)
+        else:
+            flags.append(
+                f"slope uncertain (g = {g:.2f}): the 95% interval of n_c is asymmetric, "
+                f"[{ci_cm2[0]:.3g}, {ci_cm2[1]:.3g}] cm^-2 (Fieller); do not use +-stderr"
+            )
+    if flags:
+        ncrit = dataclasses.replace(ncrit, flag="; ".join(flags))
+    return LineResult(slope, inter, ncrit, int(n), rstd, chi2_red, label, ci_cm2, g)
+
+
+def _student_t975(dof: int) -> float:
+    """Two-sided 95% quantile of Student's t with ``dof`` degrees of freedom."""
+    from scipy.special import stdtrit
+
+    return float(stdtrit(dof, 0.975))
