@@ -236,6 +236,52 @@ def test_two_band_recovered_when_identifiable():
     rh0 = -(n1 * m1**2 + n2 * m2**2) / (E * (n1 * m1 + n2 * m2) ** 2)
     assert res.hall_slope_ohm_per_T.value == pytest.approx(rh0, rel=5e-3)
     assert any("non-linear" in f for f in res.flags)
+    # two electron bands: the like-sign pairing wins by far over electron + hole
+    assert (tb.carrier1, tb.carrier2) == ("electron", "electron")
+    assert tb.sign_delta_chi2 < -1000
+
+
+@pytest.mark.parametrize(
+    ("n1", "m1", "q1", "n2", "m2", "q2"),
+    [
+        (1e17, 0.2, -1, 6e17, 0.02, 1),  # fast electrons, slow holes; electron-like R_H(0)
+        (1e17, 0.15, -1, 3e17, 0.10, 1),  # holes dominate R_H(0), electrons faster
+        (2e17, 0.25, 1, 5e17, 0.04, -1),  # fast holes, slow electrons
+    ],
+)
+def test_two_band_electrons_and_holes_recovered(n1, m1, q1, n2, m2, q2):
+    """Compensated two-carrier data (one electron and one hole band, mu_max B = 1.4-2.3
+    at 9 T): the mixed pairing is chosen (delta chi2 > 10), with each band's carrier,
+    density and mobility within 3%."""
+    rng = np.random.default_rng(8)
+    b = np.linspace(-9, 9, 401)
+    rxy = physics.two_band_rxy(b, n1, m1, n2, m2, q1, q2) + rng.normal(0, 0.02, b.size)
+    rxx = physics.two_band_rxx(b, n1, m1, n2, m2, q1, q2) + rng.normal(0, 0.02, b.size)
+    tb = hall_analysis(b, rxy, rxx=rxx, two_band="always").two_band
+    assert tb is not None and tb.justified, tb
+    assert tb.sign_delta_chi2 > 10
+    name = {-1: "electron", 1: "hole"}
+    assert (tb.carrier1, tb.carrier2) == (name[q1], name[q2])  # band 1 the faster
+    assert tb.n1_cm2.value == pytest.approx(n1 * 1e-4, rel=0.03)
+    assert tb.mu1_cm2_per_Vs.value == pytest.approx(m1 * 1e4, rel=0.03)
+    assert tb.n2_cm2.value == pytest.approx(n2 * 1e-4, rel=0.03)
+    assert tb.mu2_cm2_per_Vs.value == pytest.approx(m2 * 1e4, rel=0.03)
+    assert "mixed signs" in tb.n1_cm2.method
+
+
+def test_two_band_signs_ambiguous_when_both_pairings_fit():
+    """Two electron bands at mu_max B = 0.45 with 0.1 Ohm noise: the curvature is
+    significant, but electron + hole fits as well (|delta chi2| <= 10): not justified,
+    and the flag says the signs are ambiguous; the like-sign pair is reported."""
+    rng = np.random.default_rng(11)
+    b = np.linspace(-9, 9, 201)
+    n1, m1, n2, m2 = 1e17, 0.05, 6e17, 0.01
+    rxy = physics.two_band_rxy(b, n1, m1, n2, m2) + rng.normal(0, 0.1, b.size)
+    rxx = physics.two_band_rxx(b, n1, m1, n2, m2) + rng.normal(0, 0.1, b.size)
+    tb = hall_analysis(b, rxy, rxx=rxx, two_band="always").two_band
+    assert tb.f_test_p < 1e-3 and abs(tb.sign_delta_chi2) <= 10
+    assert not tb.justified and "carrier signs ambiguous" in tb.flag
+    assert (tb.carrier1, tb.carrier2) == ("electron", "electron")
 
 
 def test_two_band_degenerate_at_low_mobility_is_flagged():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -238,6 +239,15 @@ class TwoBandResult(Result):
     (F-test p < 1e-3 against the single band) and every parameter is
     determined to better than 30%; otherwise ``flag`` says why (PHYSICS §2:
     at mu B_max << 1 the fit is degenerate).
+
+    Both carrier pairings are fitted: two bands of the low-field Hall sign,
+    and one of each sign (electrons and holes, as in compensated
+    semimetals). ``carrier1``/``carrier2`` ("electron" or "hole") say which
+    was kept: the like-sign pair unless the mixed pair fits better by
+    ``sign_delta_chi2`` > 10 (chi-square difference in units of the better
+    fit's residual variance; the models have the same number of
+    parameters). A mixed pair within 10 of the like pair is ambiguous and
+    flagged.
     """
 
     n1_cm2: Estimate
@@ -248,6 +258,9 @@ class TwoBandResult(Result):
     f_test_p: float
     mu_b_max: float
     flag: str = ""
+    carrier1: str = ""
+    carrier2: str = ""
+    sign_delta_chi2: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -321,8 +334,11 @@ class HallResult(Result):
             tb = self.two_band
             state = "justified" if tb.justified else f"not justified ({tb.flag})"
             lines.append(
-                f"two-band: n1 = {tb.n1_cm2:.3g}, mu1 = {tb.mu1_cm2_per_Vs:.3g}, "
-                f"n2 = {tb.n2_cm2:.3g}, mu2 = {tb.mu2_cm2_per_Vs:.3g}; {state}"
+                f"two-band: n1 = {tb.n1_cm2:.3g}, mu1 = {tb.mu1_cm2_per_Vs:.3g}"
+                + (f" ({tb.carrier1}s)" if tb.carrier1 else "")
+                + f", n2 = {tb.n2_cm2:.3g}, mu2 = {tb.mu2_cm2_per_Vs:.3g}"
+                + (f" ({tb.carrier2}s)" if tb.carrier2 else "")
+                + f"; {state}"
             )
         if math.isfinite(self.temperature_K):
             lines.append(f"at T = {self.temperature_K:.4g} K")
@@ -371,28 +387,62 @@ def _two_band_fit(
     mu_h: float,
     infl: float = 1.0,
 ) -> TwoBandResult:
-    """Constrained two-band fit of R_xy^anti(B) (3 free parameters).
+    """Constrained two-band fit of R_xy^anti(B) (3 free parameters), both sign pairings.
 
     Parametrisation: phi = e n1 mu1 R_s in (0, 1) (band-1 share of the
     zero-field conductance), mu1, mu2; n2 = (1 - phi)/(e R_s mu2) enforces
-    sigma_xx(0) = 1/R_s exactly (PHYSICS §2).
+    sigma_xx(0) = 1/R_s exactly (PHYSICS §2). Band 1 carries the sign of the
+    low-field Hall slope; band 2 the same sign, or the other one (then the
+    low-field Hall mobility is phi mu1 - (1 - phi) mu2).
     """
-    from scipy import stats
-
     q = -1 if sign < 0 else 1
+    like = _two_band_pairing(b, rxy, r_s, q, q, mu_h)
+    mixed = _two_band_pairing(b, rxy, r_s, q, -q, mu_h)
+    n = b.size
+    bmax = float(np.max(np.abs(b)))
+    if like is None and mixed is None:
+        miss = Estimate.missing("", "two-band fit did not converge")
+        return TwoBandResult(miss, miss, miss, miss, False, math.nan, mu_h * bmax, miss.flag)
+    delta = math.nan
+    best, q2 = (like, q) if like is not None else (mixed, -q)
+    if like is not None and mixed is not None:
+        rss_like = like.chi2_red * (n - 3)
+        rss_mixed = mixed.chi2_red * (n - 3)
+        var = min(rss_like, rss_mixed) / (n - 3) if n > 3 else math.nan
+        delta = (rss_like - rss_mixed) / var if var > 0 else math.nan
+        if math.isfinite(delta) and delta > _SIGN_DELTA_CHI2:
+            best, q2 = mixed, -q
+    return _two_band_result(best, r_s, q, q2, rss1, n, bmax, infl, delta)
+
+
+#: chi-square margin (in units of the residual variance) by which the other
+#: carrier pairing must fit better to be chosen; within it the signs are ambiguous
+_SIGN_DELTA_CHI2 = 10.0
+
+
+def _two_band_pairing(
+    b: np.ndarray, rxy: np.ndarray, r_s: float, q1: int, q2: int, mu_h: float
+) -> Any:
+    """Best of a few starts of the constrained fit with band signs (q1, q2); None if none converged."""
     e = physics.E
 
     def model(x: np.ndarray, phi: float, l1: float, l2: float) -> np.ndarray:
         mu1, mu2 = math.exp(l1), math.exp(l2)
         n1 = phi / (e * r_s * mu1)
         n2 = (1 - phi) / (e * r_s * mu2)
-        return physics.two_band_rxy(x, n1, mu1, n2, mu2, q, q)
+        return physics.two_band_rxy(x, n1, mu1, n2, mu2, q1, q2)
 
-    best = None
+    starts = []
     for ratio in (2.0, 4.0, 10.0):
         mu1 = ratio * mu_h
-        mu2 = mu_h / ratio
-        phi = (mu_h - mu2) / (mu1 - mu2)
+        if q1 == q2:  # mu_h = phi mu1 + (1 - phi) mu2
+            mu2 = mu_h / ratio
+            starts.append(((mu_h - mu2) / (mu1 - mu2), mu1, mu2))
+        else:  # mu_h = phi mu1 - (1 - phi) mu2: band 1 (the Hall sign) the faster
+            for mu2 in (mu_h / ratio, mu_h):
+                starts.append(((mu_h + mu2) / (mu1 + mu2), mu1, mu2))
+    best = None
+    for phi, mu1, mu2 in starts:
         fo = _fit.curve_fit(
             model,
             b,
@@ -403,11 +453,24 @@ def _two_band_fit(
         )
         if fo.success and (best is None or fo.chi2_red < best.chi2_red):
             best = fo
-    n = b.size
-    bmax = float(np.max(np.abs(b)))
-    if best is None:
-        miss = Estimate.missing("", "two-band fit did not converge")
-        return TwoBandResult(miss, miss, miss, miss, False, math.nan, mu_h * bmax, miss.flag)
+    return best
+
+
+def _two_band_result(
+    best: Any,
+    r_s: float,
+    q1: int,
+    q2: int,
+    rss1: float,
+    n: int,
+    bmax: float,
+    infl: float,
+    delta: float,
+) -> TwoBandResult:
+    """:class:`TwoBandResult` of the kept fit: densities, errors, F-test, flags."""
+    from scipy import stats
+
+    e = physics.E
     phi, l1, l2 = (float(v) for v in best.params)
     mu1, mu2 = math.exp(l1), math.exp(l2)
     cov = best.cov
@@ -422,8 +485,8 @@ def _two_band_fit(
     se_n2 = math.sqrt(max(float(g2 @ cov @ g2), 0.0)) if ok else math.nan
     se = best.stderr * infl
     bands = [
-        (n1, se_n1, mu1, mu1 * float(se[1])),
-        (n2, se_n2, mu2, mu2 * float(se[2])),
+        (n1, se_n1, mu1, mu1 * float(se[1]), q1),
+        (n2, se_n2, mu2, mu2 * float(se[2]), q2),
     ]
     bands.sort(key=lambda t: -t[2])
     rss2 = best.chi2_red * (n - 3)
@@ -436,7 +499,8 @@ def _two_band_fit(
     mub = max(mu1, mu2) * bmax
     rel = [bd[1] / bd[0] for bd in bands] + [bd[3] / bd[2] for bd in bands]
     determined = all(math.isfinite(x) and x < 0.3 for x in rel)
-    justified = bool(math.isfinite(p) and p < 1e-3 and determined)
+    ambiguous = math.isfinite(delta) and abs(delta) <= _SIGN_DELTA_CHI2
+    justified = bool(math.isfinite(p) and p < 1e-3 and determined and not ambiguous)
     flag = ""
     if not justified:
         why = []
@@ -444,10 +508,16 @@ def _two_band_fit(
             why.append(f"curvature of R_xy(B) not significant (F-test p = {p:.2g})")
         if not determined:
             why.append("band parameters undetermined (relative stderr > 30%)")
+        if ambiguous:
+            why.append(
+                f"carrier signs ambiguous (like and mixed pairs fit within delta chi2 = "
+                f"{delta:.3g})"
+            )
         if mub < 1:
             why.append(f"mu_max B_max = {mub:.2g} < 1, the two-band fit is degenerate")
         flag = "; ".join(why) + "; use the single-band n_s"
-    m = "two-carrier Drude, sigma_xx(0) = 1/R_s imposed"
+    kinds = "like" if q1 == q2 else "mixed"
+    m = f"two-carrier Drude ({kinds} signs), sigma_xx(0) = 1/R_s imposed"
     return TwoBandResult(
         Estimate(bands[0][0] * 1e-4, bands[0][1] * 1e-4, "cm^-2", m),
         Estimate(bands[0][2] * 1e4, bands[0][3] * 1e4, "cm^2/(V s)", m),
@@ -457,7 +527,14 @@ def _two_band_fit(
         p,
         mub,
         flag,
+        _CARRIER[bands[0][4]],
+        _CARRIER[bands[1][4]],
+        delta,
     )
+
+
+#: sign of a band's charge -> carrier name
+_CARRIER = {-1: "electron", 1: "hole"}
 
 
 def zero_field_resistance(B: ArrayLike, Rxx: ArrayLike) -> Estimate:
