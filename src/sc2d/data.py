@@ -418,9 +418,16 @@ class Table:
                     "NaN/inf/empty); check the file or pick another column with --x/--y/--by"
                 )
             known = ", ".join(sorted(self.columns)) or "none"
+            left = self.meta.get("left_out", {})
+            also = (
+                "; left out of the file: "
+                + "; ".join(f"'{c}' ({why})" for c, why in list(left.items())[:3])
+                if left
+                else ""
+            )
             raise FormatError(
                 f"{self.source or 'table'} has no {CANONICAL_COLUMNS.get(name, name)} column "
-                f"({name}); recognised columns: {known}; name it with --x/--y/--by"
+                f"({name}); recognised columns: {known}; name it with --x/--y/--by{also}"
             )
         if self._arrays is not None:
             return self.values(name)

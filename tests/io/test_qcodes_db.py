@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 from pathlib import Path
@@ -132,3 +133,141 @@ def test_db_opened_read_only(tmp_path: Path) -> None:
     before = p.read_bytes()
     read(p)
     assert p.read_bytes() == before
+
+
+# --------------------------------------------------------------------------
+# array-valued parameters (numpy .npy blobs, one per result row)
+# --------------------------------------------------------------------------
+def _npy(a: np.ndarray, version: tuple[int, int] | None = (3, 0)) -> bytes:
+    """A value as QCoDeS stores an array: .npy bytes (version 3.0; None: np.save's)."""
+    out = io.BytesIO()
+    if version is None:
+        np.save(out, a)
+    else:
+        np.lib.format.write_array(out, a, version=version, allow_pickle=False)
+    return out.getvalue()
+
+
+def _make_iv_db(path: Path, rows: list[tuple], extra: dict | None = None) -> Path:
+    """A run of I-V sweeps: T (numeric, one per row), I and V (arrays), as a
+    QCoDeS ParameterWithSetpoints measurement writes them."""
+    con = sqlite3.connect(path)
+    con.executescript(
+        """
+        CREATE TABLE runs (run_id INTEGER PRIMARY KEY, exp_id INTEGER, name TEXT,
+            result_table_name TEXT, run_timestamp INTEGER, is_completed BOOL,
+            run_description TEXT);
+        """
+    )
+    specs = [
+        _spec("mxc_T", "K", "Temperature"),
+        {**_spec("keithley_I", "A", "Current"), "paramtype": "array"},
+        {**_spec("dmm_V", "V", "Voltage", ["mxc_T", "keithley_I"]), "paramtype": "array"},
+    ]
+    cols = ["mxc_T", "keithley_I", "dmm_V"]
+    for name in extra or {}:
+        specs.append({**_spec(name, "", name), "paramtype": "array"})
+        cols.append(name)
+    desc = {"version": 3, "interdependencies": {"paramspecs": specs}}
+    con.execute(
+        "INSERT INTO runs VALUES (1, 1, 'IV', 'results-1-1', 1700000000, 1, ?)",
+        (json.dumps(desc),),
+    )
+    decl = ", ".join(f"{c} {'REAL' if c == 'mxc_T' else 'array'}" for c in cols)
+    con.execute(f'CREATE TABLE "results-1-1" (id INTEGER PRIMARY KEY, {decl})')
+    for k, row in enumerate(rows):
+        vals = list(row) + [v[k] for v in (extra or {}).values()]
+        con.execute(
+            f'INSERT INTO "results-1-1" ({", ".join(cols)}) VALUES ({",".join("?" * len(cols))})',
+            vals,
+        )
+    con.commit()
+    con.close()
+    return path
+
+
+def _iv_rows(version: tuple[int, int] | None = (3, 0)) -> tuple[list[tuple], dict]:
+    i = np.linspace(-2e-6, 2e-6, 41)
+    temps = [0.05, 0.10, 0.20]
+    rows = [(t, _npy(i, version), _npy(1e3 * (1 + t) * i, version)) for t in temps]
+    return rows, {"i": i, "temps": temps}
+
+
+@pytest.mark.parametrize("version", [(3, 0), (1, 0), None])
+def test_array_parameters_expand_to_one_row_per_element(
+    tmp_path: Path, version: tuple[int, int] | None
+) -> None:
+    """Three I-V sweeps stored as arrays (npy 3.0 as QCoDeS writes it now; 1.0 and
+    np.save as older versions did): 3 x 41 rows, T repeated along each sweep, and
+    load_curves gives the three I-V curves, each V = R(T) I."""
+    rows, truth = _iv_rows(version)
+    t = read(_make_iv_db(tmp_path / "iv.db", rows))
+    assert len(t) == 3 * 41 and t.meta["expanded_arrays"] == ["keithley_I", "dmm_V"]
+    np.testing.assert_array_equal(t.column("T_K"), np.repeat(truth["temps"], 41))
+    _, curves = load_curves(t, x="I_A", y="V_V")
+    assert [c.fixed["T_K"] for c in curves] == pytest.approx(truth["temps"])
+    for c, temp in zip(curves, truth["temps"], strict=True):
+        np.testing.assert_allclose(c.x, truth["i"], rtol=0, atol=0)
+        np.testing.assert_allclose(c.y, 1e3 * (1 + temp) * truth["i"], rtol=1e-15)
+
+
+def test_array_rows_with_scalars_and_gaps(tmp_path: Path) -> None:
+    """A one-element array or a scalar is repeated along the row's arrays; a parameter
+    missing from a row (NULL) is NaN there; sweeps of different lengths are kept."""
+    i1, i2 = np.linspace(0, 1e-6, 5), np.linspace(0, 2e-6, 3)
+    rows = [
+        (0.05, _npy(i1), _npy(2e3 * i1)),
+        (0.10, _npy(i2), None),
+        (0.20, _npy(np.array([7e-7])), _npy(np.array([0.0014]))),
+    ]
+    t = read(_make_iv_db(tmp_path / "iv.db", rows))
+    assert len(t) == 5 + 3 + 1
+    v = t.column("V_V")
+    np.testing.assert_allclose(v[:5], 2e3 * i1)
+    assert np.isnan(v[5:8]).all() and v[8] == pytest.approx(0.0014)
+    np.testing.assert_array_equal(t.column("T_K"), [0.05] * 5 + [0.10] * 3 + [0.20])
+
+
+def test_arrays_of_different_lengths_in_one_row_are_refused(tmp_path: Path) -> None:
+    rows = [(0.05, _npy(np.zeros(5)), _npy(np.zeros(4)))]
+    with pytest.raises(
+        FormatError,
+        match=r"result row 1 of run 1 in iv\.db holds arrays of different lengths "
+        r"\('keithley_I' 5, 'dmm_V' 4\)",
+    ):
+        read(_make_iv_db(tmp_path / "iv.db", rows))
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        (np.array([1 + 2j, 3 - 1j]), "complex values"),
+        (np.array(["a", "b"]), "<U1 arrays"),
+        (b"not an array", "binary data that is not a numpy array"),
+    ],
+)
+def test_unreadable_array_parameter_is_left_out_with_the_reason(
+    tmp_path: Path, value: object, why: str
+) -> None:
+    """A complex (lock-in X + iY), text or foreign blob parameter is left out, said in
+    the notes, and named when the analysis asks for a column that is missing; the real
+    parameters are still read. Pickled objects are never loaded."""
+    rows, _ = _iv_rows()
+    blob = value if isinstance(value, bytes) else _npy(value)
+    t = read(_make_iv_db(tmp_path / "iv.db", rows, extra={"lockin_Z": [blob] * 3}))
+    assert "lockin_Z" not in t.names and why in t.meta["left_out"]["lockin_Z"]
+    assert any("lockin_Z" in n and why in n for n in t.meta["notes"])
+    assert len(t) == 3 * 41 and t.has("V_V")
+    with pytest.raises(
+        FormatError, match=r"no longitudinal / sheet resistance .*left out of the file: 'lockin_Z'"
+    ):
+        t.column("R_ohm")
+
+
+def test_pickled_object_array_is_not_unpickled(tmp_path: Path) -> None:
+    """An object array (which only pickle can store) is left out, never unpickled."""
+    out = io.BytesIO()
+    np.lib.format.write_array(out, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    rows, _ = _iv_rows()
+    t = read(_make_iv_db(tmp_path / "iv.db", rows, extra={"obj": [out.getvalue()] * 3}))
+    assert "cannot be read without unpickling" in t.meta["left_out"]["obj"]
