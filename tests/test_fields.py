@@ -526,3 +526,73 @@ def test_despike_mask_identical_to_sliding_median(n):
         np.testing.assert_array_equal(F._despike_mask(y, sig), _despike_reference(y, sig))
     if n == 200:  # the middle glitch (35 sigma on a gentle slope) is rejected
         assert not F._despike_mask(y, 1.0)[n // 2]
+
+
+# --------------------------------------------------------------------------
+# remanent field (PHYSICS sec. 1 (ii), sec. 9)
+# --------------------------------------------------------------------------
+def _rb_through_zero(b0: float, *, seed: int = 1, width_neg: float = 5e-4, t: float = 0.1):
+    """R(B) at T = t from -30 to +30 mT, symmetric about B0 (T) in recorded field."""
+    rng = np.random.default_rng(seed)
+    b = np.linspace(-0.03, 0.03, 401)
+    bc = B_PERP * (1 - t / TC0)
+    x = np.abs(b - b0)
+    width = np.where(b < b0, width_neg, 5e-4)
+    r = 300.0 * (1 + 20 * x**2) * 0.5 * (1 + np.tanh((x - bc) / width))
+    return b, r + rng.normal(0, 1.5, b.size), bc
+
+
+@pytest.mark.parametrize("b0", [0.0, 0.002, -0.004])
+def test_field_offset_from_the_symmetry_of_r_of_b(b0):
+    """The field about which R(B) is symmetric is found to within 3 of its errors
+    (and 20 uT) for a remanent field of 0, +2 and -4 mT."""
+    b, r, _ = _rb_through_zero(b0)
+    e = F.field_offset(b, r)
+    assert e.unit == "T" and not e.flag and 0 < e.stderr < 2e-5
+    assert e.value == pytest.approx(b0, abs=max(3 * e.stderr, 2e-6))
+
+
+def test_field_offset_needs_both_sides_of_the_transition():
+    """One polarity only, or a sweep that stays normal: no offset, and the reason."""
+    b, r, _ = _rb_through_zero(0.0)
+    assert "both field polarities" in F.field_offset(b[b > 0], r[b > 0]).flag
+    normal = 300.0 * (1 + 20 * b**2)
+    e = F.field_offset(b, normal)
+    assert math.isnan(e.value) and "does not cross the transition" in e.flag
+
+
+def test_asymmetric_transition_is_flagged():
+    """A transition twice as broad on one side (sweep lag): the level midpoints
+    disagree, and the offset says so."""
+    b, r, _ = _rb_through_zero(0.0, width_neg=1.5e-3)
+    e = F.field_offset(b, r)
+    assert "not symmetric about one field" in e.flag
+
+
+def test_rb_points_with_a_remanent_field():
+    """A 2 mT remanent field: "auto" (the default) folds about the measured zero and
+    finds Hc2 to 50 uT with the offset's error included; None folds about B = 0 and
+    lands 1.6 mT off, with a note; a stated offset equals auto."""
+    b, r, bc = _rb_through_zero(0.002)
+    curve = [Curve(b, r, "B_T", "R_ohm", {"T_K": 0.1})]
+    auto = F.hc2_points_from_rb(curve).points[0]
+    assert auto.B_T == pytest.approx(bc, abs=5e-5)
+    assert auto.b_offset_T == pytest.approx(0.002, abs=2e-5)
+    assert auto.B_stderr_T >= auto.b_offset_stderr_T > 0
+    off = F.hc2_points_from_rb(curve, field_offset_T=None).points[0]
+    assert abs(off.B_T - bc) > 1e-3 and "remanent field?" in off.note
+    fixed = F.hc2_points_from_rb(curve, field_offset_T=0.002).points[0]
+    assert fixed.B_T == pytest.approx(auto.B_T, abs=2e-5)
+    with pytest.raises(DataError, match="field offset must be a number of tesla or 'auto'"):
+        F.hc2_points_from_rb(curve, field_offset_T="lots")
+
+
+def test_rt_points_with_a_stated_field_offset():
+    """R(T) at fixed fields: a stated offset B0 moves every point to |B_set - B0|."""
+    fams = _family("perp", PERP_FIELDS, seed=14)
+    plain = F.hc2_points_from_rt(fams, normal_at=0.3)
+    shifted = F.hc2_points_from_rt(fams, normal_at=0.3, field_offset_T=0.001)
+    by_t = {round(q.T_K, 12): q.B_T for q in shifted.points}
+    assert len(by_t) == len(plain.points)
+    for pt in plain.points:
+        assert by_t[round(pt.T_K, 12)] == pytest.approx(abs(pt.B_T - 0.001), abs=1e-12)

@@ -57,6 +57,7 @@ __all__ = [
     "Hc2Result",
     "KLBResult",
     "angle_fit",
+    "field_offset",
     "gl_joint_fit",
     "gl_par_fit",
     "gl_perp_fit",
@@ -104,6 +105,10 @@ class Hc2Point(Result):
         Field angle from the film plane, for angle data.
     note : str
         Anything unusual about the point.
+    b_offset_T, b_offset_stderr_T : float
+        For an R(B) sweep through both polarities: the field about which it
+        is symmetric (:func:`field_offset`, the magnet's remanent field) and
+        its error; NaN otherwise.
     """
 
     orientation: str
@@ -116,6 +121,8 @@ class Hc2Point(Result):
     spread: float = 0.0
     theta_deg: float | None = None
     note: str = ""
+    b_offset_T: float = math.nan
+    b_offset_stderr_T: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -556,6 +563,7 @@ def hc2_points_from_rt(
     r_normal: float | None = None,
     reference: str = "each",
     orientation: str = "perp",
+    field_offset_T: float | str | None = None,
 ) -> Hc2Points:
     """Hc2(T) points from R(T) curves at fixed fields (T where R = f R_N).
 
@@ -579,6 +587,11 @@ def hc2_points_from_rt(
         magnetoresistance), or of the lowest-field curve for all.
     orientation : str
         Label stored with the points (``"perp"``/``"par"``).
+    field_offset_T : float, optional
+        The magnet's remanent field B0 (T): the field at the sample is
+        B_set - B0 (measure it from the symmetry of an R(B) sweep through
+        zero, :func:`field_offset`). ``"auto"`` or None: none (fixed-field
+        R(T) curves cannot show it).
 
     Returns
     -------
@@ -603,6 +616,7 @@ def hc2_points_from_rt(
         raise FormatError(f"normal_at must be a positive temperature in K, got {normal_at}")
     if not curves:
         raise DataError("no R(T) curves given; pass a field family (one curve per field step)")
+    b_rem = _fixed_offset(field_offset_T)
     prepared = []
     for i, c in enumerate(curves):
         cs = _prepared(c)
@@ -616,7 +630,7 @@ def hc2_points_from_rt(
             raise FormatError(
                 f"R(T) curve {i} sweeps {c.x_name}, not T_K; use hc2_points_from_rb for R(B) sweeps"
             )
-        prepared.append((abs(float(c.fixed["B_T"])), cs, c))
+        prepared.append((abs(float(c.fixed["B_T"]) - b_rem), cs, c))
 
     def rn_of(cs: Curve, b: float) -> tuple[float, float, str]:
         x, y = cs.x, cs.y
@@ -764,6 +778,100 @@ def _normal_reference_text(how: str, reference: str, route: str) -> str:
 # ==========================================================================
 # Hc2 points from R(B) at fixed T (or fixed angle)
 # ==========================================================================
+#: fractions of the high-field R where the two field polarities are compared
+OFFSET_LEVELS = (0.3, 0.4, 0.5, 0.6, 0.7)
+
+
+def field_offset(
+    B: ArrayLike, R: ArrayLike, *, levels: Sequence[float] = OFFSET_LEVELS
+) -> Estimate:
+    """The field B0 about which an R(B) sweep through zero is symmetric (T).
+
+    A superconducting magnet keeps a remanent field of 1-10 mT after high
+    fields, comparable to a 2D superconductor's Hc2_perp (PHYSICS §1 (ii),
+    §9). R(B) is even about the true zero, so the transition is crossed at
+    B0 + h(f) on one side and B0 - h(f) on the other: each level f R_top
+    gives a midpoint (B+ + B-)/2 = B0. Levels ``levels`` of the high-field R
+    (median of the five highest |B - B0| points), crossings as in
+    :func:`hc2_points_from_rb`; the split between the sides is refined from
+    B = 0 to B0 (three passes at most).
+
+    Parameters
+    ----------
+    B, R : array_like
+        One sweep (T, Ohm) through both polarities and the transition on
+        each side (below Tc).
+
+    Returns
+    -------
+    Estimate
+        B0 (T): the mean midpoint; stderr the larger of the typical midpoint
+        error (noise and interpolation of the two crossings) and the scatter
+        of the midpoints over the levels. Flagged when the midpoints scatter
+        more than 3 of their errors (a transition not symmetric about one
+        field: sweep lag or hysteresis), and missing (with the reason) when
+        the sweep does not reach the transition on both sides.
+    """
+    b = np.asarray(B, float)
+    r = np.asarray(R, float)
+    ok = np.isfinite(b) & np.isfinite(r)
+    b, r = b[ok], r[ok]
+    method = "midpoint of the R(B) crossings at both field polarities"
+    if b.size < 16 or not (b.min() < 0 < b.max()):
+        return Estimate.missing("T", "the sweep does not cover both field polarities", method)
+    split = 0.0
+    mids: list[float] = []
+    ses: list[float] = []
+    for _ in range(3):
+        sides = []
+        for sgn in (1.0, -1.0):
+            m = sgn * (b - split) > 0
+            x = np.abs(b[m] - split)
+            order = np.argsort(x, kind="stable")
+            x, y = x[order], r[m][order]
+            keep = _despike_mask(y, _noise_sigma(y)) if y.size >= 8 else np.ones(y.size, bool)
+            sides.append((x[keep], y[keep]))
+        if min(s[0].size for s in sides) < 8:
+            return Estimate.missing(
+                "T", "fewer than 8 points on one side of the field zero", method
+            )
+        r_top = float(np.median(np.concatenate([s[1][-5:] for s in sides])))
+        if not r_top > 0:
+            return Estimate.missing("T", "no normal state at high |B|", method)
+        found = []
+        for f in levels:
+            cs = [_crossing(x, y / r_top, f, _noise_sigma(y) / r_top) for x, y in sides]
+            if all(c is not None for c in cs):
+                up, down = cs
+                mid = split + (up.x - down.x) / 2  # (split + up) + (split - down), halved
+                found.append((mid, 0.5 * math.hypot(up.stderr, down.stderr)))
+        if not found:
+            return Estimate.missing(
+                "T", "R(B) does not cross the transition on both sides of the field zero", method
+            )
+        mids = [m for m, _ in found]
+        ses = [e for _, e in found]
+        new = float(np.mean(mids))
+        moved = abs(new - split)
+        split = new
+        if moved <= 1e-3 * float(np.median(ses)) or moved == 0.0:
+            break
+    se_typ = float(np.median(ses))
+    scatter = float(np.std(mids, ddof=1)) if len(mids) > 1 else 0.0
+    se = max(se_typ, scatter / math.sqrt(len(mids)))
+    flag = ""
+    if len(mids) >= 3 and scatter > 3 * se_typ:
+        flag = (
+            f"the midpoints of the {len(mids)} levels scatter by {scatter:.3g} T, "
+            f"{scatter / se_typ:.1f} times their error: the transition is not symmetric about "
+            "one field (sweep lag, hysteresis?)"
+        )
+    levels_txt = ", ".join(f"{f:g}" for f in levels)
+    return Estimate(
+        split, se, "T", f"{method} (levels {levels_txt} of the high-field R)", None, flag
+    )
+
+
 def hc2_points_from_rb(
     curves: Sequence[Curve],
     *,
@@ -771,6 +879,7 @@ def hc2_points_from_rb(
     normal_above: float | None = None,
     orientation: str = "perp",
     fixed_name: str | None = None,
+    field_offset_T: float | str | None = "auto",
 ) -> Hc2Points:
     """Hc2 points from R(B) sweeps at fixed temperature (or fixed angle).
 
@@ -794,6 +903,15 @@ def hc2_points_from_rb(
         Label stored with the points.
     fixed_name : str, optional
         The fixed variable; ``"T_K"`` when present, else ``"theta_deg"``.
+    field_offset_T : "auto", float or None
+        The magnet's remanent field B0 (T), subtracted from the recorded
+        fields before both polarities are folded onto |B - B0|. ``"auto"``
+        (default): each sweep through zero its own :func:`field_offset`,
+        from its symmetry, its error added to the Hc2 error (a sweep on one
+        polarity is left as it is). A number: that B0 for every sweep; None:
+        nothing subtracted. A sweep through zero always gets its offset
+        measured (``Hc2Point.b_offset_T``), and a note when it differs
+        significantly from the one subtracted.
 
     Returns
     -------
@@ -801,6 +919,8 @@ def hc2_points_from_rb(
         Points with ``swept = "B"`` and ``B_stderr_T``; sweeps whose normal
         state is not reached, or that stay normal, are dropped with a note.
     """
+    if field_offset_T != "auto":
+        _fixed_offset(field_offset_T)  # a bad value is refused before any work
     f = _check_criterion(criterion)
     if not curves:
         raise DataError("no R(B) curves given; pass sweeps at fixed temperatures")
@@ -816,8 +936,10 @@ def hc2_points_from_rb(
         val = float(c.fixed[name])
         key = "T_K" if name == "T_K" else name
         cf = c.finite()
-        xb = np.abs(cf.x)
         folded = bool(np.any(cf.x < 0) and np.any(cf.x > 0))
+        measured = field_offset(cf.x, cf.y) if folded else None
+        shift, offset_note = _offset_to_apply(field_offset_T, measured)
+        xb = np.abs(cf.x - shift)
         order = np.argsort(xb, kind="stable")
         x, y = xb[order], cf.y[order]
         keep = _despike_mask(y, _noise_sigma(y))
@@ -875,6 +997,8 @@ def hc2_points_from_rb(
                 }
             )
             continue
+        if shift and field_offset_T == "auto" and measured is not None:
+            cr = dataclasses.replace(cr, stderr=math.hypot(cr.stderr, measured.stderr))
         u = cr.x**2
         rn_c = lf.intercept + lf.slope * u
         var = lf.intercept_stderr**2 + u**2 * lf.slope_stderr**2 + 2 * u * lf.cov
@@ -885,6 +1009,10 @@ def hc2_points_from_rb(
                 se_rn = f * (math.sqrt(var) / rn_c) / dqdx
                 se = math.hypot(se, se_rn) if math.isfinite(se) else se_rn
         note = "both field polarities folded onto |B|" if folded else ""
+        if shift:
+            note = note.replace("|B|", f"|B - ({shift:.4g} T)|") or f"B - ({shift:.4g} T)"
+        if offset_note:
+            note = (note + "; " if note else "") + offset_note
         if cr.method != "local line":
             note = (note + "; " if note else "") + cr.method
         points.append(
@@ -899,6 +1027,8 @@ def hc2_points_from_rb(
                 spread=cr.spread,
                 theta_deg=val if key != "T_K" else None,
                 note=note,
+                b_offset_T=measured.value if measured is not None else _NAN,
+                b_offset_stderr_T=measured.stderr if measured is not None else _NAN,
             )
         )
     points.sort(key=lambda p: (p.T_K if math.isfinite(p.T_K) else 0.0, p.theta_deg or 0.0))
@@ -912,6 +1042,40 @@ def hc2_points_from_rb(
     return Hc2Points(tuple(points), tuple(dropped), f, how)
 
 
+def _fixed_offset(wanted: float | str | None) -> float:
+    """A field offset given as a number (T); "auto" and None: 0 (nothing to measure it from)."""
+    if wanted is None or wanted == "auto":
+        return 0.0
+    try:
+        value = float(wanted)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not math.isfinite(value):
+        raise DataError(f"field offset must be a number of tesla or 'auto', got {wanted!r}")
+    return value
+
+
+def _offset_to_apply(wanted: float | str | None, measured: Estimate | None) -> tuple[float, str]:
+    """(field to subtract (T), note) for one R(B) sweep (see :func:`hc2_points_from_rb`)."""
+    ok = measured is not None and math.isfinite(measured.value)
+    if wanted == "auto":
+        if ok:
+            return measured.value, (
+                f"field offset {measured.value * 1e3:.3g} +- {measured.stderr * 1e3:.2g} mT "
+                "from the symmetry of R(B), subtracted"
+            )
+        why = measured.flag if measured is not None else "a sweep on one polarity"
+        return 0.0, f"field offset not measurable ({why}); none subtracted"
+    shift = float(wanted) if wanted is not None else 0.0
+    if ok and abs(measured.value - shift) > 3 * measured.stderr:
+        return shift, (
+            f"R(B) is symmetric about {measured.value * 1e3:.3g} +- "
+            f"{measured.stderr * 1e3:.2g} mT, not {shift * 1e3:.3g} mT: a remanent field? "
+            "(--field-offset auto subtracts it)"
+        )
+    return shift, ""
+
+
 def hc2_points(
     curves: Sequence[Curve] | Hc2Points,
     *,
@@ -920,6 +1084,7 @@ def hc2_points(
     r_normal: float | None = None,
     reference: str = "each",
     orientation: str = "perp",
+    field_offset_T: float | str | None = "auto",
 ) -> Hc2Points:
     """Hc2 points from R(T) or R(B) curves, the route chosen by the swept column.
 
@@ -931,7 +1096,9 @@ def hc2_points(
         return curves
     curves = list(curves)
     if curves and all(c.x_name == "B_T" for c in curves):
-        return hc2_points_from_rb(curves, criterion=criterion, orientation=orientation)
+        return hc2_points_from_rb(
+            curves, criterion=criterion, orientation=orientation, field_offset_T=field_offset_T
+        )
     return hc2_points_from_rt(
         curves,
         criterion=criterion,
@@ -939,6 +1106,7 @@ def hc2_points(
         r_normal=r_normal,
         reference=reference,
         orientation=orientation,
+        field_offset_T=field_offset_T,
     )
 
 
@@ -1616,6 +1784,7 @@ def hc2_analysis(
     g: float = 2.0,
     xi_gl_nm: float | None = None,
     klb: bool = True,
+    field_offset_T: float | str | None = "auto",
 ) -> Hc2Result:
     """The field analysis of one sample: Hc2 points, GL, WHH, Pauli, KLB, angle.
 
@@ -1643,6 +1812,10 @@ def hc2_analysis(
         xi_GL (nm) for d_SC when only in-plane data are given.
     klb : bool
         Fit tau_so (KLB) when Hc2_par(0) exceeds the Pauli limit.
+    field_offset_T : "auto", float or None
+        The magnet's remanent field (T): see :func:`hc2_points_from_rb`
+        ("auto": from each R(B) sweep's symmetry) and
+        :func:`hc2_points_from_rt` (a number only).
     """
     if perp is None and par is None:
         raise DataError(
@@ -1650,7 +1823,13 @@ def hc2_analysis(
         )
     f = _check_criterion(criterion)
     notes: list[str] = []
-    kw = {"criterion": f, "normal_at": normal_at, "r_normal": r_normal, "reference": reference}
+    kw = {
+        "criterion": f,
+        "normal_at": normal_at,
+        "r_normal": r_normal,
+        "reference": reference,
+        "field_offset_T": field_offset_T,
+    }
     pp = hc2_points(perp, orientation="perp", **kw) if perp is not None else None
     pq = hc2_points(par, orientation="par", **kw) if par is not None else None
     if pp is not None:

@@ -41,15 +41,16 @@ def _write_family(path, orientation, fields, *, unit="T", seed=1, **kw):
     return path
 
 
-def _write_rb(path, temps, seed=3):
-    """R(B) sweeps (0 -> 30 mT) at stepped temperatures, perpendicular field."""
+def _write_rb(path, temps, seed=3, fields=None, b_rem=0.0):
+    """R(B) sweeps (0 -> 30 mT unless ``fields``) at stepped temperatures,
+    perpendicular field; the magnet reads ``b_rem`` (T) more than the sample sees."""
     rng = np.random.default_rng(seed)
     rows = []
-    b = np.linspace(0.0, 0.03, 240)
+    b = np.linspace(0.0, 0.03, 240) if fields is None else np.asarray(fields, float)
     for t in temps:
         r = models.rt_field(
             np.full(b.size, t),
-            b,
+            np.abs(b),
             orientation="perp",
             xi_gl=P.xi_gl,
             d_sc=P.d_sc,
@@ -59,7 +60,7 @@ def _write_rb(path, temps, seed=3):
         )
         r = r * (1 + 2e-3 * rng.standard_normal(b.size))
         tt = t + 1e-5 * rng.standard_normal(b.size)
-        rows.append(np.column_stack([tt, b * 1e4, r]))
+        rows.append(np.column_stack([tt, (b + b_rem) * 1e4, r]))
     a = np.vstack(rows)
     with open(path, "w") as fh:
         fh.write("Temperature (K),Magnetic Field (Oe),Resistance (Ohm)\n")
@@ -338,3 +339,35 @@ def test_family_without_transition_names_the_file_and_the_fix(tmp_path, capsys):
     assert "the perpendicular GL fit needs at least 3" in line
     assert "lower --criterion or check --normal-at" in line
     assert "gl_perp_fit" not in line
+
+
+def test_remanent_field_measured_and_subtracted(files, capsys):
+    """R(B) sweeps from -30 to +30 mT recorded by a magnet that reads 2.0 mT more than
+    the sample sees (a remanent field, PHYSICS sec. 9): the default --field-offset auto
+    finds 2.0 mT in every sweep from the symmetry of R(B) and recovers mu0 Hc2_perp(0)
+    to 2%; --field-offset none folds about the wrong zero and says so; a stated
+    --field-offset 0.002 gives the auto answer."""
+    temps = np.round(np.arange(0.06, 0.2, 0.02), 3)
+    path = _write_rb(
+        files["dir"] / "rb_rem.csv", temps, fields=np.linspace(-0.03, 0.03, 481), b_rem=0.002
+    )
+    auto = _run(["hc2", "--perp", str(path), "--json"], capsys)
+    assert auto["hc2_perp_0_T"]["value"] == pytest.approx(0.015355, rel=0.02)
+    offsets = [p["b_offset_T"] for p in auto["points"]]
+    assert len(offsets) >= 5 and offsets == pytest.approx([0.002] * len(offsets), abs=5e-5)
+    assert all("subtracted" in p["note"] for p in auto["points"])
+    none = _run(["hc2", "--perp", str(path), "--field-offset", "none", "--json"], capsys)
+    assert abs(none["hc2_perp_0_T"]["value"] / 0.015355 - 1) > 0.05
+    assert all("remanent field?" in p["note"] for p in none["points"])
+    fixed = _run(["hc2", "--perp", str(path), "--field-offset", "0.002", "--json"], capsys)
+    assert fixed["hc2_perp_0_T"]["value"] == pytest.approx(auto["hc2_perp_0_T"]["value"], rel=3e-3)
+
+
+def test_bad_field_offset_is_a_one_line_error(files, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["hc2", "--perp", str(files["perp_T"]), "--field-offset", "lots"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.strip() == (
+        "sc2d hc2: error: --field-offset must be 'auto', 'none' or a field in T, got 'lots'"
+    )

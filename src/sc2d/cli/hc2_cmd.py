@@ -45,6 +45,20 @@ def _text(res) -> str:
     return "\n".join(lines)
 
 
+def _field_offset(text: str) -> float | str | None:
+    """--field-offset: "auto", "none" or a field in tesla."""
+    word = text.strip().lower()
+    if word in ("auto", "none"):
+        return None if word == "none" else "auto"
+    try:
+        value = float(word)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise FormatError(f"--field-offset must be 'auto', 'none' or a field in T, got '{text}'")
+    return value
+
+
 @click.command("hc2")
 @click.option(
     "--perp",
@@ -99,6 +113,14 @@ def _text(res) -> str:
     show_default=True,
     help="R_N of each curve or of the lowest-field curve.",
 )
+@click.option(
+    "--field-offset",
+    default="auto",
+    show_default=True,
+    metavar="auto|none|TESLA",
+    help="The magnet's remanent field, subtracted from the fields: 'auto' measures it from "
+    "the symmetry of each R(B) sweep through zero; a number (T) applies to every curve.",
+)
 @read_options
 @json_option
 def hc2(
@@ -112,6 +134,7 @@ def hc2(
     gap_ratio,
     g_factor,
     reference,
+    field_offset,
     x_col,
     y_col,
     by,
@@ -133,8 +156,10 @@ def hc2(
     positive_float("--g", g_factor)
     if not (0 < criterion < 1):
         raise FormatError(f"--criterion must be a fraction of R_N between 0 and 1, got {criterion}")
+    offset = _field_offset(field_offset)
     opts = ReadOptions(x=x_col, y=y_col, by=by, units=parse_units(units), run_id=run_id)
     res = hc2_files(
+        field_offset_T=offset,
         perp=perp,
         par=par,
         angle=angle,

@@ -105,8 +105,11 @@ def _family(path: Any, role: str, opts: Any, **kw: Any) -> Any:
             normal_at=kw["normal_at"],
             reference=kw["reference"],
             orientation=role,
+            field_offset_T=kw["field_offset_T"],
         )
-    return hc2_points_from_rb(curves, criterion=kw["criterion"], orientation=role)
+    return hc2_points_from_rb(
+        curves, criterion=kw["criterion"], orientation=role, field_offset_T=kw["field_offset_T"]
+    )
 
 
 def _angle(path: Any, opts: Any, criterion: float) -> Any:
@@ -181,6 +184,7 @@ def hc2_files(
     g: float = 2.0,
     reference: str = "each",
     opts: Any = None,
+    field_offset_T: float | str | None = "auto",
 ) -> Hc2Result:
     """Read the field families and run :func:`sc2d.fields.hc2_analysis`.
 
@@ -202,6 +206,10 @@ def hc2_files(
         Tc for the Pauli limit (K); default the zero-field Tc at the criterion.
     opts : sc2d.io.ReadOptions, optional
         ``--x/--y/--by/--units/--run-id`` for every file.
+    field_offset_T : "auto", float or None
+        The magnet's remanent field (T), subtracted from the fields; "auto":
+        from the symmetry of each R(B) sweep through zero
+        (:func:`sc2d.fields.field_offset`).
 
     Returns
     -------
@@ -212,7 +220,12 @@ def hc2_files(
         raise FormatError(
             "hc2 needs --perp FILE and/or --par FILE (R(T) families stepped in field)"
         )
-    kw = {"criterion": criterion, "normal_at": normal_at, "reference": reference}
+    kw = {
+        "criterion": criterion,
+        "normal_at": normal_at,
+        "reference": reference,
+        "field_offset_T": field_offset_T,
+    }
     pp = _family(perp, "perp", opts, **kw) if perp is not None else None
     pq = _family(par, "par", opts, **kw) if par is not None else None
     ang = _angle(angle, opts, criterion) if angle is not None else None
