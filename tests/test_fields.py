@@ -559,6 +559,12 @@ def test_field_offset_needs_both_sides_of_the_transition():
     normal = 300.0 * (1 + 20 * b**2)
     e = F.field_offset(b, normal)
     assert math.isnan(e.value) and "does not cross the transition" in e.flag
+    # from -7 mT (Hc2 = 8.15 mT): the negative side never reaches the normal state
+    short = b > -0.007
+    e = F.field_offset(b[short], r[short])
+    assert math.isnan(e.value) and "same normal state at both polarities" in e.flag
+    pts = F.hc2_points_from_rb([Curve(b[short], r[short], "B_T", "R_ohm", {"T_K": 0.1})])
+    assert "field offset not measurable" in pts.points[0].note
 
 
 def test_asymmetric_transition_is_flagged():

@@ -835,9 +835,15 @@ def field_offset(
             return Estimate.missing(
                 "T", "fewer than 8 points on one side of the field zero", method
             )
-        r_top = float(np.median(np.concatenate([s[1][-5:] for s in sides])))
-        if not r_top > 0:
-            return Estimate.missing("T", "no normal state at high |B|", method)
+        tops = [float(np.median(s[1][-5:])) for s in sides]
+        if not min(tops) > 0.9 * max(tops) > 0:
+            return Estimate.missing(
+                "T",
+                f"the sweep does not reach the same normal state at both polarities (R at the "
+                f"highest |B|: {tops[0]:.4g} and {tops[1]:.4g} Ohm)",
+                method,
+            )
+        r_top = 0.5 * (tops[0] + tops[1])
         found = []
         for f in levels:
             cs = [_crossing(x, y / r_top, f, _noise_sigma(y) / r_top) for x, y in sides]
