@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -11,22 +12,12 @@ from sc2d.errors import FormatError, UnitError
 from sc2d.io import load_curves, read, sniff_format
 from sc2d.io.columns import parse_name
 
-
-def _write(tmp_path: Path, name: str, text: str, *, newline: str = "\n", bom: bool = False) -> Path:
-    p = tmp_path / name
-    data = text.replace("\n", newline).encode("utf-8")
-    if bom:
-        data = b"\xef\xbb\xbf" + data
-    p.write_bytes(data)
-    return p
-
-
 RT = "T (K),R (Ohm)\n2.0,100\n1.5,80\n1.0,0.5\n"
 
 
-def test_basic_csv_si_and_provenance(tmp_path: Path) -> None:
+def test_basic_csv_si_and_provenance(write_file: Callable[..., Path]) -> None:
     """R(T) CSV: canonical SI columns with original name, unit and scale."""
-    t = read(_write(tmp_path, "rt.csv", RT))
+    t = read(write_file("rt.csv", RT))
     assert t.format == "csv"
     assert list(t.data.columns) == ["T_K", "R_ohm"]
     np.testing.assert_allclose(t.column("T_K"), [2.0, 1.5, 1.0])
@@ -36,9 +27,9 @@ def test_basic_csv_si_and_provenance(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("newline", "bom"), [("\r\n", False), ("\n", True), ("\r\n", True)])
-def test_crlf_and_bom(tmp_path: Path, newline: str, bom: bool) -> None:
+def test_crlf_and_bom(write_file: Callable[..., Path], newline: str, bom: bool) -> None:
     """CRLF line ends and a UTF-8 BOM leave names and values intact."""
-    t = read(_write(tmp_path, "rt.csv", RT, newline=newline, bom=bom))
+    t = read(write_file("rt.csv", RT, newline=newline, bom=bom))
     assert t.columns["T_K"].original == "T (K)"
     np.testing.assert_allclose(t.column("R_ohm"), [100, 80, 0.5])
 
@@ -46,53 +37,53 @@ def test_crlf_and_bom(tmp_path: Path, newline: str, bom: bool) -> None:
 @pytest.mark.parametrize(
     ("sep", "ext"), [(",", "csv"), ("\t", "tsv"), (";", "csv"), (" ", "txt"), ("   ", "dat")]
 )
-def test_delimiters(tmp_path: Path, sep: str, ext: str) -> None:
+def test_delimiters(write_file: Callable[..., Path], sep: str, ext: str) -> None:
     """Comma, tab, semicolon and whitespace tables give the same numbers."""
     text = f"T_K{sep}R_ohm\n" + "".join(f"{t}{sep}{r}\n" for t, r in [(1, 2), (3, 4), (5, 6)])
-    t = read(_write(tmp_path, f"x.{ext}", text))
+    t = read(write_file(f"x.{ext}", text))
     np.testing.assert_allclose(t.column("T_K"), [1, 3, 5])
     np.testing.assert_allclose(t.column("R_ohm"), [2, 4, 6])
 
 
-def test_semicolon_decimal_comma(tmp_path: Path) -> None:
+def test_semicolon_decimal_comma(write_file: Callable[..., Path]) -> None:
     """European CSV: ';' separator with decimal commas."""
-    t = read(_write(tmp_path, "eu.csv", "T (K);R (Ohm)\n1,5;10,25\n2,5;11,5\n3,5;12\n"))
+    t = read(write_file("eu.csv", "T (K);R (Ohm)\n1,5;10,25\n2,5;11,5\n3,5;12\n"))
     np.testing.assert_allclose(t.column("T_K"), [1.5, 2.5, 3.5])
     np.testing.assert_allclose(t.column("R_ohm"), [10.25, 11.5, 12])
 
 
-def test_comments_and_preamble_skipped(tmp_path: Path) -> None:
+def test_comments_and_preamble_skipped(write_file: Callable[..., Path]) -> None:
     """'#', '%' and ';' comment lines and key: value preambles are skipped and kept in meta."""
     text = (
         "# sample S3\n% date 2024-01-01\n; operator x\nSample: KTO-3\nCoil constant: 574\n\n"
         "Temperature (K),Resistance (Ohm)\n1,10\n2,20\n3,30\n"
     )
-    t = read(_write(tmp_path, "c.csv", text))
+    t = read(write_file("c.csv", text))
     np.testing.assert_allclose(t.column("R_ohm"), [10, 20, 30])
     assert "Sample: KTO-3" in t.meta["preamble"]
 
 
-def test_commented_header_line(tmp_path: Path) -> None:
+def test_commented_header_line(write_file: Callable[..., Path]) -> None:
     """A '#'-commented header just above whitespace data names the columns."""
     text = "# Tc = nan K\n#datetime  t_s  iHTS_A  vHTS_V  tHTS_K\n2023-01-01_1 1.0 2e-3 1e-6 90.1\n2023-01-01_2 2.0 2e-3 2e-6 90.2\n2023-01-01_3 3.0 2e-3 3e-6 90.3\n"
-    t = read(_write(tmp_path, "r.txt", text))
+    t = read(write_file("r.txt", text))
     assert t.columns["T_K"].original == "tHTS_K"
     assert t.columns["I_A"].original == "iHTS_A"
     np.testing.assert_allclose(t.column("V_V"), [1e-6, 2e-6, 3e-6])
 
 
-def test_text_footer_trimmed(tmp_path: Path) -> None:
+def test_text_footer_trimmed(write_file: Callable[..., Path]) -> None:
     """An instrument summary after the data goes to meta['footer']."""
     text = "Date 2/3/2018\nH 11.882\nCurrent(mA) Voltage(mV)\n0.1 1\n0.2 2\n0.3 3\n0.4 4\nIc(+) 0.000017\nVo(-))-0.0005\n"
-    t = read(_write(tmp_path, "iv.dat", text))
+    t = read(write_file("iv.dat", text))
     assert len(t) == 4
     np.testing.assert_allclose(t.column("I_A"), [1e-4, 2e-4, 3e-4, 4e-4])
     assert any("Ic(+)" in f for f in t.meta["footer"])
 
 
-def test_blank_cells_are_nan_rows_kept(tmp_path: Path) -> None:
+def test_blank_cells_are_nan_rows_kept(write_file: Callable[..., Path]) -> None:
     """Blank cells become NaN; the row stays."""
-    t = read(_write(tmp_path, "b.csv", "T (K),R (Ohm),Rxy (Ohm)\n1,10,\n2,,5\n3,30,6\n"))
+    t = read(write_file("b.csv", "T (K),R (Ohm),Rxy (Ohm)\n1,10,\n2,,5\n3,30,6\n"))
     assert len(t) == 3
     assert np.isnan(t.column("R_ohm")[1])
     assert np.isnan(t.column("Rxy_ohm")[0])
@@ -128,17 +119,19 @@ def test_blank_cells_are_nan_rows_kept(tmp_path: Path) -> None:
         ("B/T", "B_T", 1.0),
     ],
 )
-def test_column_recognition(tmp_path: Path, header: str, canon: str | None, scale: float) -> None:
+def test_column_recognition(
+    write_file: Callable[..., Path], header: str, canon: str | None, scale: float
+) -> None:
     """Each header spelling lands in its canonical column with the SI factor."""
     if canon is None:  # a resistance without unit: refused with the fix
         with pytest.raises(
             UnitError, match=rf"column '{header}' in x.csv has no unit; pass --units"
         ):
-            read(_write(tmp_path, "x.csv", f"{header},other\n1,2\n3,4\n"))
-        t = read(_write(tmp_path, "x.csv", f"{header},other\n1,2\n3,4\n"), units={header: "kOhm"})
+            read(write_file("x.csv", f"{header},other\n1,2\n3,4\n"))
+        t = read(write_file("x.csv", f"{header},other\n1,2\n3,4\n"), units={header: "kOhm"})
         np.testing.assert_allclose(t.column("R_ohm"), [1e3, 3e3])
         return
-    t = read(_write(tmp_path, "x.csv", f"other,{header}\n1,2\n3,4\n"))
+    t = read(write_file("x.csv", f"other,{header}\n1,2\n3,4\n"))
     assert t.columns[canon].original == header
     np.testing.assert_allclose(t.column(canon), np.array([2, 4]) * scale, rtol=1e-12)
     assert list(t.data["other"]) == [1, 3]  # other columns untouched
@@ -153,19 +146,18 @@ def test_parse_name_variants() -> None:
     assert parse_name("magnet_bpar").unit is None
 
 
-def test_any_column_order_same_table(tmp_path: Path) -> None:
+def test_any_column_order_same_table(write_file: Callable[..., Path]) -> None:
     """Swapping column order gives the same canonical columns."""
-    a = read(_write(tmp_path, "a.csv", "T (K),R (Ohm),B (T)\n1,2,0\n3,4,0\n5,6,0\n"))
-    b = read(_write(tmp_path, "b.csv", "B (T),R (Ohm),T (K)\n0,2,1\n0,4,3\n0,6,5\n"))
+    a = read(write_file("a.csv", "T (K),R (Ohm),B (T)\n1,2,0\n3,4,0\n5,6,0\n"))
+    b = read(write_file("b.csv", "B (T),R (Ohm),T (K)\n0,2,1\n0,4,3\n0,6,5\n"))
     for c in ("T_K", "R_ohm", "B_T"):
         np.testing.assert_array_equal(a.column(c), b.column(c))
 
 
-def test_units_mk_kohm_oe_ua(tmp_path: Path) -> None:
+def test_units_mk_kohm_oe_ua(write_file: Callable[..., Path]) -> None:
     """mK, kOhm, Oe and uA convert to K, Ohm, T and A."""
     t = read(
-        _write(
-            tmp_path,
+        write_file(
             "u.csv",
             "T (mK),R (kOhm),H (Oe),I (uA)\n50,1.5,1000,2\n60,1.6,1000,2\n70,1.7,1000,2\n",
         )
@@ -176,10 +168,10 @@ def test_units_mk_kohm_oe_ua(tmp_path: Path) -> None:
     np.testing.assert_allclose(t.column("I_A"), [2e-6] * 3)
 
 
-def test_user_units_and_columns(tmp_path: Path) -> None:
+def test_user_units_and_columns(write_file: Callable[..., Path]) -> None:
     """--units states a missing unit, --x/--y pick columns by their original name."""
-    p = _write(
-        tmp_path, "run3.dat", "Field,Temp A (K),Temp B (K),R (Ohm)\n1,2,3,4\n5,6,7,8\n9,10,11,12\n"
+    p = write_file(
+        "run3.dat", "Field,Temp A (K),Temp B (K),R (Ohm)\n1,2,3,4\n5,6,7,8\n9,10,11,12\n"
     )
     with pytest.raises(
         UnitError, match=r"column 'Field' in run3.dat has no unit; pass --units 'Field=T'.*Oe"
@@ -191,62 +183,60 @@ def test_user_units_and_columns(tmp_path: Path) -> None:
     assert t.meta["alternatives"]["T_K"] == ["Temp A (K)"]
 
 
-def test_several_resistances_first_with_data_wins(tmp_path: Path) -> None:
+def test_several_resistances_first_with_data_wins(write_file: Callable[..., Path]) -> None:
     """Bridge 1 empty -> Bridge 2 is R; Hall-named -> Rxy; the rest are alternatives."""
     text = "Bridge 1 Resistance (Ohms),Bridge 2 Resistance (Ohms),Hall R (Ohm),T (K)\n,5,1,2\n,6,1,3\n,7,1,4\n"
-    t = read(_write(tmp_path, "q.csv", text))
+    t = read(write_file("q.csv", text))
     assert t.columns["R_ohm"].original == "Bridge 2 Resistance (Ohms)"
     assert t.columns["Rxy_ohm"].original == "Hall R (Ohm)"
 
 
-def test_decreasing_sweep_kept_in_order(tmp_path: Path) -> None:
+def test_decreasing_sweep_kept_in_order(write_file: Callable[..., Path]) -> None:
     """A cool-down (decreasing T) keeps recorded order; direction is 'down'."""
     T = np.linspace(3, 1, 50)
     text = "T (K),R (Ohm)\n" + "".join(f"{a},{10 * a}\n" for a in T)
-    _, curves = load_curves(_write(tmp_path, "cd.csv", text), x="T_K", y="R_ohm")
+    _, curves = load_curves(write_file("cd.csv", text), x="T_K", y="R_ohm")
     assert len(curves) == 1
     assert curves[0].direction == "down"
     np.testing.assert_allclose(curves[0].x, T)
 
 
-def test_pyarrow_and_c_engine_agree(tmp_path: Path) -> None:
+def test_pyarrow_and_c_engine_agree(write_file: Callable[..., Path]) -> None:
     """Both pandas engines give the same table (pyarrow used for large simple files)."""
     rng = np.random.default_rng(1)
     a = rng.normal(size=(300, 3))
     text = "T (K),R (Ohm),x\n" + "".join(f"{r[0]},{r[1]},{r[2]}\n" for r in a)
-    p = _write(tmp_path, "e.csv", text)
+    p = write_file("e.csv", text)
     t1 = read(p, engine="pyarrow")
     t2 = read(p, engine="c")
     assert t1.meta["engine"] == "pyarrow" and t2.meta["engine"] == "c"
     np.testing.assert_array_equal(t1.data.to_numpy(float), t2.data.to_numpy(float))
 
 
-def test_pyarrow_falls_back_to_c(tmp_path: Path) -> None:
+def test_pyarrow_falls_back_to_c(write_file: Callable[..., Path]) -> None:
     """A comment line inside the data makes pyarrow refuse; C reads it the same."""
     text = "T (K),R (Ohm)\n1,2\n3,4\n# pause\n5,6\n"
-    t = read(_write(tmp_path, "f.csv", text), engine="pyarrow")
+    t = read(write_file("f.csv", text), engine="pyarrow")
     np.testing.assert_allclose(t.column("T_K"), [1, 3, 5])
 
 
-def test_inf_nan_cells(tmp_path: Path) -> None:
+def test_inf_nan_cells(write_file: Callable[..., Path]) -> None:
     """'nan', 'inf' and '-inf' cells are numbers, not text."""
-    t = read(_write(tmp_path, "n.csv", "T (K),R (Ohm)\n1,nan\n2,inf\n3,-inf\n4,1\n"))
+    t = read(write_file("n.csv", "T (K),R (Ohm)\n1,nan\n2,inf\n3,-inf\n4,1\n"))
     r = t.column("R_ohm")
     assert np.isnan(r[0]) and np.isposinf(r[1]) and np.isneginf(r[2])
 
 
-def test_unknown_columns_kept_untouched(tmp_path: Path) -> None:
+def test_unknown_columns_kept_untouched(write_file: Callable[..., Path]) -> None:
     """Unrecognised text columns stay as written."""
-    t = read(_write(tmp_path, "k.csv", "Comment,T (K),R (Ohm)\nok,1,2\nwarm,3,4\nx,5,6\n"))
+    t = read(write_file("k.csv", "Comment,T (K),R (Ohm)\nok,1,2\nwarm,3,4\nx,5,6\n"))
     assert list(t.data["Comment"]) == ["ok", "warm", "x"]
 
 
-def test_sniff_format_by_content(tmp_path: Path) -> None:
+def test_sniff_format_by_content(write_file: Callable[..., Path]) -> None:
     """A .dat with [Header] is QD; one without is text."""
-    assert (
-        sniff_format(_write(tmp_path, "a.dat", "[Header]\nTITLE,x\n[Data]\nT (K)\n1\n")) == "qd-dat"
-    )
-    assert sniff_format(_write(tmp_path, "b.dat", RT)) == "csv"
+    assert sniff_format(write_file("a.dat", "[Header]\nTITLE,x\n[Data]\nT (K)\n1\n")) == "qd-dat"
+    assert sniff_format(write_file("b.dat", RT)) == "csv"
 
 
 # ---------------------------------------------------------------- errors
@@ -262,19 +252,19 @@ def test_directory(tmp_path: Path) -> None:
         read(tmp_path)
 
 
-def test_empty_file(tmp_path: Path) -> None:
+def test_empty_file(write_file: Callable[..., Path]) -> None:
     with pytest.raises(FormatError, match=r"e\.csv is empty; nothing to read"):
-        read(_write(tmp_path, "e.csv", ""))
+        read(write_file("e.csv", ""))
 
 
-def test_whitespace_only_file(tmp_path: Path) -> None:
+def test_whitespace_only_file(write_file: Callable[..., Path]) -> None:
     with pytest.raises(FormatError, match=r"w\.csv is empty"):
-        read(_write(tmp_path, "w.csv", "\n\n   \n"))
+        read(write_file("w.csv", "\n\n   \n"))
 
 
-def test_header_only(tmp_path: Path) -> None:
+def test_header_only(write_file: Callable[..., Path]) -> None:
     with pytest.raises(FormatError, match=r"h\.csv has no data rows"):
-        read(_write(tmp_path, "h.csv", "T (K),R (Ohm)\n"))
+        read(write_file("h.csv", "T (K),R (Ohm)\n"))
 
 
 def test_nul_bytes(tmp_path: Path) -> None:
@@ -296,8 +286,8 @@ def test_random_bytes(tmp_path: Path) -> None:
         read(p)
 
 
-def test_text_in_numeric_column(tmp_path: Path) -> None:
-    p = _write(tmp_path, "t.csv", "T (K),R (Ohm)\n1,2\n2,oops\n3,4\n4,5\n5,6\n")
+def test_text_in_numeric_column(write_file: Callable[..., Path]) -> None:
+    p = write_file("t.csv", "T (K),R (Ohm)\n1,2\n2,oops\n3,4\n4,5\n5,6\n")
     with pytest.raises(
         FormatError, match=r"column 'R \(Ohm\)' in t\.csv holds text at line 3 \('oops'\)"
     ):
@@ -312,14 +302,14 @@ def test_long_single_line(tmp_path: Path) -> None:
         read(p)
 
 
-def test_too_large_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_too_large_file(write_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     import sc2d.io.registry as reg
 
     monkeypatch.setattr(reg, "MAX_FILE_BYTES", 10)
     with pytest.raises(
         FormatError, match=r"big\.csv is \d+ bytes, over sc2d's limit of 10 bytes; split it"
     ):
-        read(_write(tmp_path, "big.csv", RT))
+        read(write_file("big.csv", RT))
 
 
 def test_too_large_file_sizes_are_human_readable(
@@ -344,71 +334,71 @@ def test_too_large_file_sizes_are_human_readable(
     ]
 
 
-def test_unknown_override_column(tmp_path: Path) -> None:
+def test_unknown_override_column(write_file: Callable[..., Path]) -> None:
     with pytest.raises(FormatError, match=r"rt\.csv has no column 'Temp' \(asked for T_K\)"):
-        read(_write(tmp_path, "rt.csv", RT), columns={"T_K": "Temp"})
+        read(write_file("rt.csv", RT), columns={"T_K": "Temp"})
 
 
-def test_unknown_user_unit(tmp_path: Path) -> None:
+def test_unknown_user_unit(write_file: Callable[..., Path]) -> None:
     with pytest.raises(UnitError, match=r"--units R \(Ohm\)=parsec: unknown unit 'parsec'"):
-        read(_write(tmp_path, "rt.csv", RT), units={"R (Ohm)": "parsec"})
+        read(write_file("rt.csv", RT), units={"R (Ohm)": "parsec"})
 
 
-def test_units_for_missing_column(tmp_path: Path) -> None:
+def test_units_for_missing_column(write_file: Callable[..., Path]) -> None:
     with pytest.raises(
         FormatError, match=r"--units names column 'Field', which rt\.csv does not have"
     ):
-        read(_write(tmp_path, "rt.csv", RT), units={"Field": "Oe"})
+        read(write_file("rt.csv", RT), units={"Field": "Oe"})
 
 
-def test_wrong_quantity_override(tmp_path: Path) -> None:
+def test_wrong_quantity_override(write_file: Callable[..., Path]) -> None:
     with pytest.raises(UnitError, match=r"has unit K \(temperature\) but was asked for as B_T"):
-        read(_write(tmp_path, "rt.csv", RT), columns={"B_T": "T (K)"})
+        read(write_file("rt.csv", RT), columns={"B_T": "T (K)"})
 
 
-def test_run_id_on_text(tmp_path: Path) -> None:
+def test_run_id_on_text(write_file: Callable[..., Path]) -> None:
     with pytest.raises(FormatError, match=r"--run-id applies to QCoDeS databases"):
-        read(_write(tmp_path, "rt.csv", RT), run_id=3)
+        read(write_file("rt.csv", RT), run_id=3)
 
 
-def test_ragged_line_in_data(tmp_path: Path) -> None:
+def test_ragged_line_in_data(write_file: Callable[..., Path]) -> None:
     """A row with an extra field is named by line, never silently dropped."""
-    p = _write(tmp_path, "rag.csv", "# c\nT (K),R (Ohm)\n1,2\n3,4\n5,6\n7,8,9\n9,10\n")
+    p = write_file("rag.csv", "# c\nT (K),R (Ohm)\n1,2\n3,4\n5,6\n7,8,9\n9,10\n")
     with pytest.raises(FormatError, match=r"rag\.csv: line 6 has 3 fields where the header has 2"):
         read(p)
 
 
-def test_ragged_line_before_data(tmp_path: Path) -> None:
-    p = _write(tmp_path, "rag2.csv", "T (K),R (Ohm)\n1,2\n3,4,5\n5,6\n7,8\n9,10\n")
+def test_ragged_line_before_data(write_file: Callable[..., Path]) -> None:
+    p = write_file("rag2.csv", "T (K),R (Ohm)\n1,2\n3,4,5\n5,6\n7,8\n9,10\n")
     with pytest.raises(FormatError, match=r"rag2\.csv: line 3 has 3 fields where the data have 2"):
         read(p)
 
 
-def test_numeric_tail_is_not_a_footer(tmp_path: Path) -> None:
+def test_numeric_tail_is_not_a_footer(write_file: Callable[..., Path]) -> None:
     """Numeric rows after a break are data problems, not a footer to drop."""
-    p = _write(tmp_path, "t.txt", "T_K R_ohm\n1 2\n2 3\n3 4\nbreak here now\n4 5\n5 6\n")
+    p = write_file("t.txt", "T_K R_ohm\n1 2\n2 3\n3 4\nbreak here now\n4 5\n5 6\n")
     with pytest.raises(FormatError, match=r"t\.txt: line 5 has 3 fields where the header has 2"):
         read(p)
 
 
-def test_only_comments(tmp_path: Path) -> None:
+def test_only_comments(write_file: Callable[..., Path]) -> None:
     with pytest.raises(FormatError, match=r"c\.csv holds only comment lines, no table"):
-        read(_write(tmp_path, "c.csv", "# a\n# b\n"))
+        read(write_file("c.csv", "# a\n# b\n"))
 
 
-def test_text_only(tmp_path: Path) -> None:
+def test_text_only(write_file: Callable[..., Path]) -> None:
     with pytest.raises(
         FormatError, match=r"prose\.txt has no data rows \(no line of two or more numeric fields\)"
     ):
-        read(_write(tmp_path, "prose.txt", "Dear colleague,\nplease find the data attached.\n"))
+        read(write_file("prose.txt", "Dear colleague,\nplease find the data attached.\n"))
 
 
-def test_transposed_table_refused(tmp_path: Path) -> None:
+def test_transposed_table_refused(write_file: Callable[..., Path]) -> None:
     line = ",".join(["1.0"] * 12000)
     with pytest.raises(
         FormatError, match=r"has 12000 columns, over sc2d's limit of 10000; is the table transposed"
     ):
-        read(_write(tmp_path, "wide.csv", f"{line}\n{line}\n"))
+        read(write_file("wide.csv", f"{line}\n{line}\n"))
 
 
 def test_latin1_file(tmp_path: Path) -> None:
@@ -419,16 +409,16 @@ def test_latin1_file(tmp_path: Path) -> None:
     np.testing.assert_allclose(t.column("I_A"), [1e-6, 3e-6, 5e-6])
 
 
-def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreadable_file(write_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     import sc2d.io.registry as reg
 
-    p = _write(tmp_path, "locked.csv", RT)
+    p = write_file("locked.csv", RT)
     monkeypatch.setattr(reg.os, "access", lambda *a, **k: False)
     with pytest.raises(FormatError, match=r"cannot open '.*locked\.csv': permission denied"):
         read(p)
 
 
-def test_labview_lvm_header(tmp_path: Path) -> None:
+def test_labview_lvm_header(write_file: Callable[..., Path]) -> None:
     """LabVIEW measurement file: key/value header blocks, then a channel table."""
     text = (
         "LabVIEW Measurement\t\nWriter_Version\t2\nReader_Version\t2\nSeparator\tTab\n"
@@ -438,49 +428,49 @@ def test_labview_lvm_header(tmp_path: Path) -> None:
         "X_Value\tTemperature (K)\tResistance (kOhm)\tComment\n"
         "0\t2.0\t1.5\t\n1\t1.9\t1.4\t\n2\t1.8\t1.0\t\n3\t1.7\t0.2\t\n4\t1.6\t0.0\t\n"
     )
-    t = read(_write(tmp_path, "run.lvm", text))
+    t = read(write_file("run.lvm", text))
     np.testing.assert_allclose(t.column("R_ohm"), [1500, 1400, 1000, 200, 0])
     assert "LabVIEW Measurement" in t.meta["preamble"][0]
 
 
-def test_quoted_header(tmp_path: Path) -> None:
-    t = read(_write(tmp_path, "q.csv", '"Temperature (K)","R (Ohm, 4-probe)"\n1,2\n3,4\n5,6\n'))
+def test_quoted_header(write_file: Callable[..., Path]) -> None:
+    t = read(write_file("q.csv", '"Temperature (K)","R (Ohm, 4-probe)"\n1,2\n3,4\n5,6\n'))
     assert t.columns["R_ohm"].original == "R (Ohm, 4-probe)"
 
 
-def test_whitespace_header_with_spaces(tmp_path: Path) -> None:
+def test_whitespace_header_with_spaces(write_file: Callable[..., Path]) -> None:
     """Whitespace data under a header whose names contain single spaces."""
-    t = read(_write(tmp_path, "w.dat", "Temperature (K)   Resistance (Ohm)\n1  2\n3  4\n5  6\n"))
+    t = read(write_file("w.dat", "Temperature (K)   Resistance (Ohm)\n1  2\n3  4\n5  6\n"))
     np.testing.assert_allclose(t.column("R_ohm"), [2, 4, 6])
 
 
-def test_index_column_and_trailing_delimiter(tmp_path: Path) -> None:
+def test_index_column_and_trailing_delimiter(write_file: Callable[..., Path]) -> None:
     """pandas-style unnamed index column and trailing commas are harmless."""
-    t = read(_write(tmp_path, "i.csv", ",T (K),R (Ohm),\n0,1,2,\n1,3,4,\n2,5,6,\n"))
+    t = read(write_file("i.csv", ",T (K),R (Ohm),\n0,1,2,\n1,3,4,\n2,5,6,\n"))
     np.testing.assert_allclose(t.column("T_K"), [1, 3, 5])
 
 
-def test_sample_thermometer_preferred(tmp_path: Path) -> None:
+def test_sample_thermometer_preferred(write_file: Callable[..., Path]) -> None:
     """'Sample Temp (K)' beats the system 'Temperature (K)' when it has data; else the latter."""
-    t = read(
-        _write(tmp_path, "a.csv", "Temperature (K),Sample Temp (K),R (Ohm)\n2,2.1,1\n3,3.1,2\n")
-    )
+    t = read(write_file("a.csv", "Temperature (K),Sample Temp (K),R (Ohm)\n2,2.1,1\n3,3.1,2\n"))
     assert t.columns["T_K"].original == "Sample Temp (K)"
     assert t.meta["alternatives"]["T_K"] == ["Temperature (K)"]
-    t = read(_write(tmp_path, "b.csv", "Temperature (K),Sample Temp (K),R (Ohm)\n2,,1\n3,,2\n"))
+    t = read(write_file("b.csv", "Temperature (K),Sample Temp (K),R (Ohm)\n2,,1\n3,,2\n"))
     assert t.columns["T_K"].original == "Temperature (K)"
 
 
-def test_text_named_db(tmp_path: Path) -> None:
+def test_text_named_db(write_file: Callable[..., Path]) -> None:
     with pytest.raises(
         FormatError, match=r"x\.db has a database extension but is not an SQLite file"
     ):
-        read(_write(tmp_path, "x.db", RT))
+        read(write_file("x.db", RT))
 
 
-def test_unknown_unit_of_a_named_column_is_named(tmp_path: Path) -> None:
+def test_unknown_unit_of_a_named_column_is_named(
+    write_file: Callable[..., Path], tmp_path: Path
+) -> None:
     """'Temperature (furlongs)' is not silently skipped: asking for T names the column and unit."""
-    t = read(_write(tmp_path, "rt.csv", "Temperature (furlongs),Resistance (Ohm)\n2,100\n1,0.5\n"))
+    t = read(write_file("rt.csv", "Temperature (furlongs),Resistance (Ohm)\n2,100\n1,0.5\n"))
     assert "T_K" not in t.columns
     assert t.meta["unknown_units"] == {"T_K": [["Temperature (furlongs)", "furlongs"]]}
     assert any("furlongs" in n for n in t.meta["notes"])
@@ -498,9 +488,9 @@ def test_unknown_unit_of_a_named_column_is_named(tmp_path: Path) -> None:
     assert "unknown_units" not in u.meta
 
 
-def test_all_nan_column_is_named(tmp_path: Path) -> None:
+def test_all_nan_column_is_named(write_file: Callable[..., Path]) -> None:
     """A recognised column holding only nan/inf/blank: 'holds no numbers', not 'no column'."""
-    t = read(_write(tmp_path, "rt.csv", "T (K),R (Ohm)\nnan,100\n,80\ninf,0.5\n"))
+    t = read(write_file("rt.csv", "T (K),R (Ohm)\nnan,100\n,80\ninf,0.5\n"))
     assert t.meta["empty"] == {"T_K": ["T (K)"]}
     with pytest.raises(
         FormatError,

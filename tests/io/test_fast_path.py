@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -21,15 +22,6 @@ from sc2d.data import ColumnInfo, Table
 from sc2d.errors import FormatError
 from sc2d.io import load_curves, read, sweep_direction
 from sc2d.io.segment import _median, _order_stats, _stack_directions
-
-
-def _write(tmp_path: Path, name: str, text: str, *, newline: str = "\n", bom: bool = False) -> Path:
-    p = tmp_path / name
-    data = text.replace("\n", newline).encode("utf-8")
-    if bom:
-        data = b"\xef\xbb\xbf" + data
-    p.write_bytes(data)
-    return p
 
 
 def _rows(n: int, fmt: str, sep: str = ",") -> str:
@@ -98,26 +90,28 @@ LAYOUTS = {
 
 
 @pytest.mark.parametrize("layout", list(LAYOUTS))
-def test_pyarrow_and_c_engine_give_the_same_table(tmp_path: Path, layout: str) -> None:
+def test_pyarrow_and_c_engine_give_the_same_table(
+    write_file: Callable[..., Path], layout: str
+) -> None:
     """Every layout: the default read equals the forced C-engine read (values to the bit,
     dtypes, column provenance, meta); simple layouts go through pyarrow, odd ones to C."""
     text, engine = LAYOUTS[layout]
-    _same_as_c_engine(_write(tmp_path, "f.csv", text), engine)
+    _same_as_c_engine(write_file("f.csv", text), engine)
 
 
 @pytest.mark.parametrize(("newline", "bom"), [("\r\n", False), ("\n", True), ("\r\n", True)])
-def test_crlf_and_bom_on_the_pyarrow_path(tmp_path: Path, newline: str, bom: bool) -> None:
+def test_crlf_and_bom_on_the_pyarrow_path(
+    write_file: Callable[..., Path], newline: str, bom: bool
+) -> None:
     """CRLF line ends and a UTF-8 BOM: the data start at the same byte for pyarrow and C."""
-    p = _write(
-        tmp_path, "f.csv", "# run 7\n" + HEADER + _rows(300, ".9g"), newline=newline, bom=bom
-    )
+    p = write_file("f.csv", "# run 7\n" + HEADER + _rows(300, ".9g"), newline=newline, bom=bom)
     t = _same_as_c_engine(p, "pyarrow")
     assert t.column("T_K")[0] == pytest.approx(4.0)
 
 
-def test_integer_and_float_dtypes_kept(tmp_path: Path) -> None:
+def test_integer_and_float_dtypes_kept(write_file: Callable[..., Path]) -> None:
     """Other columns stay as the C engine types them: int64, or float64 with NaN for a blank."""
-    p = _write(tmp_path, "f.csv", "T (K),R (Ohm),n,m\n4.0,10,1,1\n3.5,9,2,\n3.0,8,3,3\n")
+    p = write_file("f.csv", "T (K),R (Ohm),n,m\n4.0,10,1,1\n3.5,9,2,\n3.0,8,3,3\n")
     t = _same_as_c_engine(p, "pyarrow")
     assert t.data["n"].dtype == np.int64
     assert t.data["m"].dtype == np.float64 and np.isnan(t.data["m"].iloc[1])
@@ -128,7 +122,7 @@ def test_integer_and_float_dtypes_kept(tmp_path: Path) -> None:
     [("0x10", "n"), ("+3", "n"), ("NAN", "R (Ohm)"), ("inf ", "R (Ohm)"), ("oops", "R (Ohm)")],
 )
 def test_odd_cell_far_below_the_head_falls_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cell: str, where: str
+    write_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, cell: str, where: str
 ) -> None:
     """A cell pyarrow and pandas read differently, 3000 lines down (past the lines the layout
     is sniffed from): the table, or the error, is the C engine's."""
@@ -138,7 +132,7 @@ def test_odd_cell_far_below_the_head_falls_back(
     row = 3000
     t, r, n = lines[row + 1].split(",")
     lines[row + 1] = ",".join([t, cell if where == "R (Ohm)" else r, cell if where == "n" else n])
-    p = _write(tmp_path, "f.csv", "\n".join(lines) + "\n")
+    p = write_file("f.csv", "\n".join(lines) + "\n")
     from sc2d.io import text
 
     tried = []
@@ -169,9 +163,11 @@ def test_odd_cell_far_below_the_head_falls_back(
         ),
     ],
 )
-def test_errors_are_the_c_engine_messages(tmp_path: Path, text: str, match: str) -> None:
+def test_errors_are_the_c_engine_messages(
+    write_file: Callable[..., Path], text: str, match: str
+) -> None:
     """A text cell or a ragged row: the default read raises the C path's one-line message."""
-    p = _write(tmp_path, "f.csv", text)
+    p = write_file("f.csv", text)
     with pytest.raises(FormatError, match=match) as fast:
         read(p)
     with pytest.raises(FormatError) as ref:
@@ -179,9 +175,9 @@ def test_errors_are_the_c_engine_messages(tmp_path: Path, text: str, match: str)
     assert str(fast.value) == str(ref.value)
 
 
-def test_engine_argument_checked(tmp_path: Path) -> None:
+def test_engine_argument_checked(write_file: Callable[..., Path]) -> None:
     """engine='pyarrow' reads a simple file with pyarrow; an unknown engine is refused."""
-    p = _write(tmp_path, "f.csv", HEADER + _rows(50, ".9g"))
+    p = write_file("f.csv", HEADER + _rows(50, ".9g"))
     assert read(p, engine="pyarrow").meta["engine"] == "pyarrow"
     with pytest.raises(ValueError, match=r"engine must be None, 'pyarrow' or 'c', got 'python'"):
         read(p, engine="python")
@@ -212,10 +208,10 @@ def test_csv_route_imports_neither_pandas_nor_scipy(tmp_path: Path) -> None:
     assert out.stdout.split() == ["pyarrow", "5", "False", "False"]
 
 
-def test_table_data_is_a_dataframe_built_once(tmp_path: Path) -> None:
+def test_table_data_is_a_dataframe_built_once(write_file: Callable[..., Path]) -> None:
     """An array-backed Table gives .data as a DataFrame with the same content (SI columns
     first, others untouched); the table then holds that frame, and edits to it show."""
-    t = read(_write(tmp_path, "f.csv", "T (mK),R (Ohm),n\n4000,10,1\n3500,9,2\n3000,8,3\n"))
+    t = read(write_file("f.csv", "T (mK),R (Ohm),n\n4000,10,1\n3500,9,2\n3000,8,3\n"))
     assert t.names == ["T_K", "R_ohm", "n"] and len(t) == 3 and t.has("T_K")
     np.testing.assert_allclose(t.column("T_K"), [4.0, 3.5, 3.0], rtol=1e-15)
     df = t.data
@@ -225,9 +221,9 @@ def test_table_data_is_a_dataframe_built_once(tmp_path: Path) -> None:
     np.testing.assert_allclose(t.column("R_ohm"), [20, 18, 16])
 
 
-def test_columns_are_read_only(tmp_path: Path) -> None:
+def test_columns_are_read_only(write_file: Callable[..., Path]) -> None:
     """column() and values() give read-only arrays: no analysis can change the table."""
-    t = read(_write(tmp_path, "f.csv", "T (K),R (Ohm),n\n4,10,1\n3,9,2\n2,8,3\n"))
+    t = read(write_file("f.csv", "T (K),R (Ohm),n\n4,10,1\n3,9,2\n2,8,3\n"))
     for v in (t.column("T_K"), t.values("n")):
         with pytest.raises(ValueError, match="read-only"):
             v[0] = 0.0
@@ -338,12 +334,14 @@ def test_exponent_format_with_whole_numbers_stays_on_pyarrow(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("first", [True, False])
-def test_plus_sign_integer_in_first_cell_of_a_line_falls_back(tmp_path: Path, first: bool) -> None:
+def test_plus_sign_integer_in_first_cell_of_a_line_falls_back(
+    write_file: Callable[..., Path], first: bool
+) -> None:
     """'+3' at the start of a line (the first data cell, or a later one): pandas reads an
     int64 column, so the C engine reads the file."""
     rows = ["3,4.0,10", "4,3.5,9", "5,3.0,8"]
     rows[0 if first else 2] = "+" + rows[0 if first else 2]
-    p = _write(tmp_path, "f.csv", "n,T (K),R (Ohm)\n" + "\n".join(rows) + "\n")
+    p = write_file("f.csv", "n,T (K),R (Ohm)\n" + "\n".join(rows) + "\n")
     t = _same_as_c_engine(p, "c")
     assert t.data["n"].dtype == np.int64
 
@@ -396,7 +394,11 @@ def piece_source(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 @pytest.mark.parametrize("piece", [64, 300, 4096])
 @pytest.mark.parametrize("layout", [*PIECEWISE, "comma", "integer columns", "units row"])
 def test_pyarrow_pieces_give_the_c_engine_table(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int, layout: str, piece_source: str
+    write_file: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    piece: int,
+    layout: str,
+    piece_source: str,
 ) -> None:
     """A file parsed in small pieces (cut at line ends; mapped, or read into one reused
     buffer) gives exactly the C engine's whole-column table: a column is int64 only if
@@ -406,36 +408,36 @@ def test_pyarrow_pieces_give_the_c_engine_table(
 
     monkeypatch.setattr(text, "ARROW_PIECE_BYTES", piece)
     body = PIECEWISE.get(layout) or LAYOUTS[layout][0]
-    _same_as_c_engine(_write(tmp_path, "f.csv", body), "pyarrow")
+    _same_as_c_engine(write_file("f.csv", body), "pyarrow")
 
 
 @pytest.mark.parametrize("cell", ["0x10", "+3"])
 def test_odd_cell_in_a_later_piece_falls_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cell: str, piece_source: str
+    write_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, cell: str, piece_source: str
 ) -> None:
     """A hex or '+3' integer cell in the last of many pieces hands the file to the C engine."""
     from sc2d.io import text
 
     monkeypatch.setattr(text, "ARROW_PIECE_BYTES", 256)
     rows = "".join(f"{4 - i / 1000},{10 + i},{i}\n" for i in range(300))
-    p = _write(tmp_path, "f.csv", "T (K),R (Ohm),n\n" + rows + f"0.1,7,{cell}\n")
+    p = write_file("f.csv", "T (K),R (Ohm),n\n" + rows + f"0.1,7,{cell}\n")
     _same_as_c_engine(p, "c")
 
 
 def test_line_longer_than_a_piece_falls_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece_source: str
+    write_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, piece_source: str
 ) -> None:
     """A line that does not fit in a piece: the C engine reads the file (same table)."""
     from sc2d.io import text
 
     monkeypatch.setattr(text, "ARROW_PIECE_BYTES", 40)
     long = "9." + "0" * 80 + "1"
-    p = _write(tmp_path, "f.csv", f"T (K),R (Ohm)\n4.0,10\n3.5,{long}\n3.0,8\n")
+    p = write_file("f.csv", f"T (K),R (Ohm)\n4.0,10\n3.5,{long}\n3.0,8\n")
     _same_as_c_engine(p, "c")
 
 
 def test_pieces_cover_the_file_once_and_are_unmapped(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece_source: str
+    write_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, piece_source: str
 ) -> None:
     """The pieces, joined, are the file from the offset on; none is longer than a piece
     and each ends at a line end (but the last); no map of the file is left behind."""
@@ -443,7 +445,7 @@ def test_pieces_cover_the_file_once_and_are_unmapped(
 
     monkeypatch.setattr(text, "ARROW_PIECE_BYTES", 5000)
     body = "".join(f"{4 - i / 1e4:.6f},{10 + i * 0.37:.5f}\n" for i in range(3000)) + "0.1,7"
-    p = _write(tmp_path, "f.csv", "T (K),R (Ohm)\n" + body)
+    p = write_file("f.csv", "T (K),R (Ohm)\n" + body)
     offset = len("T (K),R (Ohm)\n")
     parts = [bytes(buf[lo:hi]) for buf, lo, hi in text._pieces(p, offset)]
     assert b"".join(parts) == body.encode()
@@ -452,7 +454,7 @@ def test_pieces_cover_the_file_once_and_are_unmapped(
     assert not any(str(p) in line for line in Path("/proc/self/maps").read_text().splitlines())
 
 
-def test_piecewise_read_memory_is_bounded(tmp_path: Path) -> None:
+def test_piecewise_read_memory_is_bounded(write_file: Callable[..., Path]) -> None:
     """A 40 MB file read in 8 MB pieces: pyarrow never holds the whole file's parse.
 
     The peak RSS of a fresh process reading it stays under 3x the 4-column
@@ -464,7 +466,7 @@ def test_piecewise_read_memory_is_bounded(tmp_path: Path) -> None:
         f"{a:.9g},{b:.9g},{c:.9g},{i}"
         for i, (a, b, c) in enumerate(zip(t, t * 3.1, t * 0.7, strict=True))
     )
-    p = _write(tmp_path, "big.csv", "T (K),R (Ohm),B (T),n\n" + body + "\n")
+    p = write_file("big.csv", "T (K),R (Ohm),B (T),n\n" + body + "\n")
     code = (
         "import resource, sys\n"
         "from sc2d.io import read\n"
